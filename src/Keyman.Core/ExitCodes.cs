@@ -1,0 +1,33 @@
+namespace Keyman.Core;
+
+/// <summary>
+/// Every exit code Keyman returns. Codes 1, 3, 4, 5 and 6 keep the meaning they have in aws_okta_keyman;
+/// the others split its catch-all 1 so that scripts can tell failures apart. docs/EXIT-CODES.md lists them.
+/// </summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+    public const int GeneralError = 1;
+    public const int Usage = 2;
+    public const int Network = 3;
+    public const int AwsProfileNotFound = 4;
+    public const int Internal = 5;
+    public const int NoAwsApps = 6;
+
+    public const int Config = 10;
+    public const int AuthenticationFailed = 11;
+    public const int AccountLocked = 12;
+    public const int PasswordExpired = 13;
+    public const int MfaFailed = 14;
+    public const int MfaUnavailable = 15;
+    public const int OktaSessionExpired = 16;
+    public const int RateLimited = 17;
+    public const int OktaError = 18;
+
+    public const int Saml = 20;
+    public const int NoMatchingRole = 21;
+    public const int StsRefused = 22;
+    public const int CredentialsFile = 23;
+
+    public const int Cancelled = 130;
+}
