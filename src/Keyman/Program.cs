@@ -1,4 +1,3 @@
-using System.CommandLine;
+using Keyman.Cli;
 
-var root = new RootCommand("Keyman: Okta to AWS credentials");
-return await root.Parse(args).InvokeAsync();
+return await KeymanCli.RunAsync(args);

@@ -1,0 +1,90 @@
+namespace Keyman.Core.Config;
+
+/// <summary>One AWS app of the <c>accounts</c> list: a friendly name and the Okta app ID ("0oaXXXX/272").</summary>
+public sealed record AccountEntry(string Name, string AppId);
+
+/// <summary>
+/// The settings aws_okta_keyman reads from its YAML file and its flags. Every field is nullable so that a layer
+/// (flags, file) can say "not given"; <see cref="Over"/> stacks the layers, and the login reads the merged result.
+/// </summary>
+public sealed record KeymanConfig
+{
+    public string? Org { get; init; }
+
+    public string? Username { get; init; }
+
+    public string? AppId { get; init; }
+
+    public IReadOnlyList<AccountEntry>? Accounts { get; init; }
+
+    public string? Role { get; init; }
+
+    public string? Account { get; init; }
+
+    public string? Region { get; init; }
+
+    public int? Duration { get; init; }
+
+    public bool? Reup { get; init; }
+
+    public string? DuoFactor { get; init; }
+
+    public string? Factor { get; init; }
+
+    public bool? PasswordCache { get; init; }
+
+    public bool? PasswordReset { get; init; }
+
+    public bool? Screen { get; init; }
+
+    public bool? Console { get; init; }
+
+    public string? Command { get; init; }
+
+    public bool? Debug { get; init; }
+
+    public bool? OktaPreview { get; init; }
+
+    /// <summary>The AWS credentials profile to write. The original ignores <c>name:</c> in its file; Keyman honours it.</summary>
+    public string? Name { get; init; }
+
+    public const string DefaultRegion = "us-east-1";
+
+    public const int DefaultDuration = 3600;
+
+    public const int MinDuration = 900;
+
+    public const int MaxDuration = 43200;
+
+    public const string DefaultProfile = "default";
+
+    public string EffectiveRegion => Region ?? DefaultRegion;
+
+    public int EffectiveDuration => Duration ?? DefaultDuration;
+
+    public string EffectiveProfile => Name ?? DefaultProfile;
+
+    /// <summary>This layer's values where given, <paramref name="lower"/>'s otherwise.</summary>
+    public KeymanConfig Over(KeymanConfig lower) => new()
+    {
+        Org = Org ?? lower.Org,
+        Username = Username ?? lower.Username,
+        AppId = AppId ?? lower.AppId,
+        Accounts = Accounts ?? lower.Accounts,
+        Role = Role ?? lower.Role,
+        Account = Account ?? lower.Account,
+        Region = Region ?? lower.Region,
+        Duration = Duration ?? lower.Duration,
+        Reup = Reup ?? lower.Reup,
+        DuoFactor = DuoFactor ?? lower.DuoFactor,
+        Factor = Factor ?? lower.Factor,
+        PasswordCache = PasswordCache ?? lower.PasswordCache,
+        PasswordReset = PasswordReset ?? lower.PasswordReset,
+        Screen = Screen ?? lower.Screen,
+        Console = Console ?? lower.Console,
+        Command = Command ?? lower.Command,
+        Debug = Debug ?? lower.Debug,
+        OktaPreview = OktaPreview ?? lower.OktaPreview,
+        Name = Name ?? lower.Name,
+    };
+}

@@ -1,0 +1,29 @@
+using Keyman.Core.Ui;
+
+namespace Keyman.Core;
+
+/// <summary>
+/// Everything a command needs from the outside world, built once by the CLI (or a test) and passed down:
+/// no DI container, so start-up stays fast and the wiring stays visible.
+/// </summary>
+public sealed class KeymanContext
+{
+    public required IEnvironment Environment { get; init; }
+
+    public required ILog Log { get; init; }
+
+    public required IInteraction Interaction { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Makes the handler under every HTTP client; tests swap in their own.</summary>
+    public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = () => new SocketsHttpHandler
+    {
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        ConnectTimeout = TimeSpan.FromSeconds(15),
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+    };
+
+    public string Version { get; init; } = "0.0.0";
+}

@@ -1,0 +1,80 @@
+using System.CommandLine;
+using Keyman.Cli.Console;
+using Keyman.Core;
+using Keyman.Core.Config;
+using Keyman.Core.Okta;
+
+namespace Keyman.Cli.Commands;
+
+/// <summary><c>keyman config</c>: asks for the values aws_okta_keyman's interactive setup asks for, and writes the file.</summary>
+internal static class ConfigCommand
+{
+    public static Command Create()
+    {
+        var path = new Option<string>("--config", "-c") { Description = "Where to write (default: ~/.config/aws_okta_keyman.yml)" };
+        var command = new Command("config", "Ask for your Okta org, username and AWS apps, and write the config file") { path };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var env = ProcessEnvironment.Instance;
+            var log = ConsoleLog.ForStandardError(debug: false);
+            try
+            {
+                var target = ConfigFile.ExpandHome(parse.GetValue(path) ?? ConfigFile.DefaultPath(env), env);
+                var config = await AskAsync(ConsoleInteraction.ForConsole(), cancellationToken);
+                ConfigFile.Write(target, config);
+                log.Info($"Config file written to {target}. Please rerun Keyman");
+                return ExitCodes.Success;
+            }
+            catch (Exception e)
+            {
+                return KeymanCli.Fail(e, debug: false);
+            }
+        });
+        return command;
+    }
+
+    private static async Task<KeymanConfig> AskAsync(ConsoleInteraction ui, CancellationToken cancellationToken)
+    {
+        async Task<string> Ask(string prompt) => (await ui.AskAsync(prompt, secret: false, cancellationToken)).Trim();
+
+        string org;
+        while (true)
+        {
+            org = await Ask("Okta org (e.g. acme or https://acme.okta.com):");
+            try
+            {
+                OktaOrg.Resolve(org, oktaPreview: false);
+                break;
+            }
+            catch (KeymanException e)
+            {
+                System.Console.Error.WriteLine($"{e.Message}. {e.Hint}");
+            }
+        }
+
+        var username = await Ask("Username (blank: your OS user name):");
+        var accounts = new List<AccountEntry>();
+        while (true)
+        {
+            var appId = await Ask("App ID (the part after /home/amazon_aws/ in the app link; blank when done):");
+            if (appId.Length == 0)
+            {
+                break;
+            }
+
+            var name = await Ask("Account name for that app (e.g. Dev):");
+            accounts.Add(new AccountEntry(name.Length == 0 ? appId : name, appId));
+        }
+
+        var role = await Ask("Role to pick by default (blank: ask each time):");
+        var region = await Ask($"AWS region (blank: {KeymanConfig.DefaultRegion}):");
+        return new KeymanConfig
+        {
+            Org = org,
+            Username = username.Length == 0 ? "automatic-username" : username,
+            Accounts = accounts.Count > 0 ? accounts : null,
+            Role = role.Length == 0 ? null : role,
+            Region = region.Length == 0 ? KeymanConfig.DefaultRegion : region,
+        };
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Text;
+using Keyman.Core;
+using Keyman.Core.Ui;
+
+namespace Keyman.Cli.Console;
+
+/// <summary>
+/// Prompts on stderr and answers from the terminal (secrets without echo) or, when stdin is redirected, one line of
+/// stdin per answer, so scripts and tests can drive Keyman.
+/// </summary>
+internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, bool inputIsTerminal) : IInteraction
+{
+    public static ConsoleInteraction ForConsole() =>
+        new(System.Console.In, System.Console.Error, !System.Console.IsInputRedirected);
+
+    public bool CanPrompt { get; init; } = true;
+
+    public Task<string> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        prompts.Write(prompt.EndsWith(' ') ? prompt : prompt + " ");
+        prompts.Flush();
+        var answer = secret && inputIsTerminal ? ReadHidden() : input.ReadLine();
+        if (answer is null)
+        {
+            prompts.WriteLine();
+            throw new KeymanException(
+                ExitCodes.Usage,
+                $"No answer to the prompt '{prompt.Trim()}': standard input ended",
+                "Run keyman in a terminal, or pipe one answer per line into it.");
+        }
+
+        if (!inputIsTerminal && !secret)
+        {
+            // Echo what a script typed so that the transcript reads like a terminal session.
+            prompts.WriteLine(answer);
+        }
+        else if (!inputIsTerminal)
+        {
+            prompts.WriteLine();
+        }
+
+        return Task.FromResult(answer.Trim('\r'));
+    }
+
+    public async Task<int> ChooseAsync(string title, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, CancellationToken cancellationToken)
+    {
+        prompts.WriteLine(title);
+        var widths = new int[header.Count];
+        for (var c = 0; c < header.Count; c++)
+        {
+            widths[c] = Math.Max(header[c].Length, rows.Count == 0 ? 0 : rows.Max(r => c < r.Count ? r[c].Length : 0));
+        }
+
+        var indexWidth = $"[{rows.Count - 1}]".Length;
+        prompts.WriteLine(new string(' ', indexWidth + 1) + Row(header, widths));
+        for (var i = 0; i < rows.Count; i++)
+        {
+            prompts.WriteLine($"[{i}]".PadRight(indexWidth + 1) + Row(rows[i], widths));
+        }
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var answer = (await AskAsync("Selection:", secret: false, cancellationToken)).Trim();
+            if (int.TryParse(answer, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index >= 0 && index < rows.Count)
+            {
+                return index;
+            }
+
+            prompts.WriteLine($"'{answer}' is not one of the listed numbers; enter a number from 0 to {rows.Count - 1}.");
+        }
+
+        throw new KeymanException(ExitCodes.Usage, "No valid selection after 5 tries", "Enter one of the numbers shown in brackets, or narrow the choice with --account / --role.");
+    }
+
+    private static string Row(IReadOnlyList<string> cells, int[] widths)
+    {
+        var builder = new StringBuilder();
+        for (var c = 0; c < widths.Length; c++)
+        {
+            var cell = c < cells.Count ? cells[c] : string.Empty;
+            builder.Append(c == widths.Length - 1 ? cell : cell.PadRight(widths[c] + 2));
+        }
+
+        return builder.ToString().TrimEnd();
+    }
+
+    private string ReadHidden()
+    {
+        var builder = new StringBuilder();
+        while (true)
+        {
+            var key = System.Console.ReadKey(intercept: true);
+            switch (key.Key)
+            {
+                case ConsoleKey.Enter:
+                    prompts.WriteLine();
+                    return builder.ToString();
+                case ConsoleKey.Backspace:
+                    if (builder.Length > 0)
+                    {
+                        builder.Length--;
+                    }
+
+                    break;
+                default:
+                    if (!char.IsControl(key.KeyChar))
+                    {
+                        builder.Append(key.KeyChar);
+                    }
+
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using System.Reflection;
+using Keyman.Cli.Commands;
+using Keyman.Cli.Console;
+using Keyman.Core;
+
+namespace Keyman.Cli;
+
+/// <summary>Builds the command tree and turns every failure into one line on stderr plus a documented exit code.</summary>
+internal static class KeymanCli
+{
+    public static string Version { get; } =
+        typeof(KeymanCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("Keyman: log in through Okta (password + MFA), assume an AWS role with the SAML assertion, and write short-lived AWS credentials. Same config file and flags as aws_okta_keyman.");
+        foreach (var option in root.Options.OfType<VersionOption>().ToList())
+        {
+            root.Options.Remove(option);
+        }
+
+        root.Options.Add(new VersionOption("--version", "-V"));
+        LoginCommand.Configure(root);
+        root.Subcommands.Add(ConfigCommand.Create());
+
+        using var cancel = new CancellationTokenSource();
+        System.Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            var log = ConsoleLog.ForStandardError(debug: false);
+            foreach (var error in parse.Errors)
+            {
+                log.Error($"{error.Message.TrimEnd('.')}. Fix: see 'keyman --help'.");
+            }
+
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token);
+        }
+        catch (Exception e)
+        {
+            return Fail(e, args.Contains("-D") || args.Contains("--debug"));
+        }
+    }
+
+    /// <summary>Prints the failure as one line, "what is wrong. Fix: how", with the stack only under --debug.</summary>
+    public static int Fail(Exception e, bool debug)
+    {
+        var log = ConsoleLog.ForStandardError(debug);
+        switch (e)
+        {
+            case KeymanException k:
+                log.Error(k.Hint is null ? k.Message : $"{k.Message.TrimEnd('.')}. Fix: {k.Hint}");
+                if (debug && k.InnerException is not null)
+                {
+                    log.Debug(k.InnerException.ToString());
+                }
+
+                return k.ExitCode;
+            case OperationCanceledException:
+                log.Error("Cancelled.");
+                return ExitCodes.Cancelled;
+            default:
+                log.Error($"Unexpected error: {e.GetType().Name}: {e.Message}. Fix: run again with --debug and report it.");
+                if (debug)
+                {
+                    log.Debug(e.ToString());
+                }
+
+                return ExitCodes.Internal;
+        }
+    }
+}
