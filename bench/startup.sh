@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Start-up and whole-login time of the published Native AOT binary, measured with hyperfine.
+#   bash bench/startup.sh            # needs hyperfine (apt-get install hyperfine)
+# 1. `keyman --version`: the cost of starting the binary at all.
+# 2. a full login against the sandbox: password, Okta session, app page, SAML, STS, credentials file written.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v hyperfine >/dev/null || { echo "install hyperfine first: apt-get install hyperfine" >&2; exit 1; }
+[ -x artifacts/publish/keyman ] || bash scripts/publish.sh
+bin="$PWD/artifacts/publish/keyman"
+
+work=$(mktemp -d)
+trap 'kill "${sandbox_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
+dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
+url=$(cat "$work/url")
+
+mkdir -p "$work/home/.config"
+cat >"$work/home/.config/aws_okta_keyman.yml" <<YAML
+org: $url
+username: nomfa@example.com
+appid: 0oa1simple0000000001/272
+YAML
+export HOME="$work/home" AWS_ENDPOINT_URL_STS="$url" NO_COLOR=1
+printf 'correct-horse-battery\n' >"$work/answers"
+
+hyperfine --warmup 3 --runs 30 --export-markdown "$work/version.md" "$bin --version"
+hyperfine --warmup 2 --runs 20 --export-markdown "$work/login.md" --input "$work/answers" "$bin"
+cat "$work/version.md" "$work/login.md"

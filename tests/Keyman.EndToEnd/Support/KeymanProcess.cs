@@ -1,0 +1,149 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Keyman.EndToEnd.Support;
+
+/// <summary>What one run of the binary did.</summary>
+public sealed record RunResult(int ExitCode, string StdOut, string StdErr)
+{
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
+}
+
+/// <summary>One expected prompt on stderr and how to answer it (the answer may be computed when the prompt shows).</summary>
+public sealed record Answer(string PromptPattern, Func<string> Reply)
+{
+    public static Answer With(string promptPattern, string reply) => new(promptPattern, () => reply);
+}
+
+/// <summary>
+/// Runs a published binary the way a user would: arguments, an environment, and answers typed at its prompts in order
+/// (like expect), reading stdout and stderr separately.
+/// </summary>
+public static class KeymanProcess
+{
+    public static string Binary
+    {
+        get
+        {
+            var fromEnv = Environment.GetEnvironmentVariable("KEYMAN_BIN");
+            if (!string.IsNullOrEmpty(fromEnv))
+            {
+                return fromEnv;
+            }
+
+            var dir = AppContext.BaseDirectory;
+            while (dir is not null && !File.Exists(Path.Combine(dir, "Keyman.slnx")))
+            {
+                dir = Path.GetDirectoryName(dir);
+            }
+
+            var candidate = dir is null ? null : Path.Combine(dir, "artifacts", "publish", "keyman");
+            return candidate is not null && File.Exists(candidate)
+                ? candidate
+                : throw new InvalidOperationException("Publish Keyman first (bash scripts/publish.sh) or set KEYMAN_BIN.");
+        }
+    }
+
+    public static Task<RunResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> env, params Answer[] answers) =>
+        RunFileAsync(Binary, args, env, TimeSpan.FromSeconds(60), answers);
+
+    public static async Task<RunResult> RunFileAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, params Answer[] answers)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Start from a clean slate: nothing of the developer's own AWS or Okta setup may leak into a test.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = new StringBuilder();
+        var stderrDone = PumpAsync(process.StandardError, stderr);
+        using var timer = new CancellationTokenSource(timeout);
+        try
+        {
+            var consumed = 0;
+            foreach (var answer in answers)
+            {
+                var pattern = new Regex(answer.PromptPattern);
+                while (true)
+                {
+                    timer.Token.ThrowIfCancellationRequested();
+                    string text;
+                    lock (stderr)
+                    {
+                        text = stderr.ToString();
+                    }
+
+                    var match = pattern.Match(text, consumed);
+                    if (match.Success)
+                    {
+                        consumed = match.Index + match.Length;
+                        await process.StandardInput.WriteLineAsync(answer.Reply());
+                        await process.StandardInput.FlushAsync();
+                        break;
+                    }
+
+                    if (process.HasExited)
+                    {
+                        await stderrDone;
+                        throw new Xunit.Sdk.XunitException($"Keyman exited before the prompt /{answer.PromptPattern}/.\n{new RunResult(process.ExitCode, await stdout, Snapshot(stderr))}");
+                    }
+
+                    await Task.Delay(20, timer.Token);
+                }
+            }
+
+            process.StandardInput.Close();
+            await process.WaitForExitAsync(timer.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new Xunit.Sdk.XunitException($"Keyman did not finish within {timeout.TotalSeconds} s.\n--- stderr so far\n{Snapshot(stderr)}");
+        }
+
+        await stderrDone;
+        return new RunResult(process.ExitCode, await stdout, Snapshot(stderr));
+    }
+
+    private static string Snapshot(StringBuilder builder)
+    {
+        lock (builder)
+        {
+            return builder.ToString();
+        }
+    }
+
+    private static async Task PumpAsync(StreamReader reader, StringBuilder into)
+    {
+        var buffer = new char[1024];
+        int read;
+        while ((read = await reader.ReadAsync(buffer)) > 0)
+        {
+            lock (into)
+            {
+                into.Append(buffer, 0, read);
+            }
+        }
+    }
+}
