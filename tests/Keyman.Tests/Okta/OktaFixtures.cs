@@ -7,7 +7,7 @@ namespace Keyman.Tests.Okta;
 /// <summary>Okta Classic JSON bodies shaped like the real API (see reference/protocols.md §1-2), and a wired-up client.</summary>
 internal static class OktaFixtures
 {
-    private static string F(string template, params object?[] args)
+    internal static string F(string template, params object?[] args)
     {
         for (var i = 0; i < args.Length; i++)
         {
