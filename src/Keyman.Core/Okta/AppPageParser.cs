@@ -50,7 +50,8 @@ internal static partial class AppPageParser
         return path.StartsWith("/login/login.htm", StringComparison.OrdinalIgnoreCase)
             || path.StartsWith("/signin", StringComparison.OrdinalIgnoreCase)
             || path.Equals("/login/default", StringComparison.OrdinalIgnoreCase)
-            || (html.Contains("okta-sign-in", StringComparison.Ordinal) && !IndicatesStepUp(html) && !IndicatesStepUp(url.AbsoluteUri));
+            || (html.Contains("okta-sign-in", StringComparison.Ordinal) && !html.Contains("error-content", StringComparison.Ordinal)
+                && !IndicatesStepUp(html) && !IndicatesStepUp(url.AbsoluteUri));
     }
 
     private static bool IndicatesStepUp(string text) =>

@@ -243,7 +243,13 @@ public sealed class OktaAuthenticator
             return challenge;
         }
 
-        _log.Info($"Okta sent a code by {factor.ChannelName} ({factor.Description})");
+        var profile = factor.Raw.Profile;
+        _log.Info(factor.FactorType switch
+        {
+            "call" => $"Okta is calling {profile?.PhoneNumber ?? "your phone"} with a code",
+            "email" => $"Okta sent a code by email to {profile?.Email ?? "your address"}",
+            _ => $"Okta sent a code by SMS to {profile?.PhoneNumber ?? "your phone"}",
+        });
         var next = challenge.Links?.Next?.Href is { Length: > 0 } href ? _client.Resolve(href) : verify;
         var label = factor.FactorType switch { "sms" => "SMS", "call" => "Call", _ => "Email" };
         return await AskAndVerifyAsync(factor, next, challenge.StateToken ?? stateToken, $"{label} code (or 'resend'): ",
@@ -329,7 +335,7 @@ public sealed class OktaAuthenticator
     {
         var transaction = await PostTransactionAsync(verify, new VerifyRequest { StateToken = stateToken }, cancellationToken).ConfigureAwait(false);
         var deadline = _time.GetUtcNow() + _options.PushTimeout;
-        _log.Info($"Okta Verify push sent ({factor.Description}); approve it on your device");
+        _log.Info($"Okta Verify push sent to {(factor.Raw.Profile?.Name is { Length: > 0 } device ? device : "your device")}; approve it there");
         int? shownNumber = null;
         while (true)
         {
@@ -366,7 +372,7 @@ public sealed class OktaAuthenticator
                     "Approve the push on your device sooner, then run keyman again.");
             }
 
-            await Task.Delay(_options.PushPollInterval, _time, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(_options.PushPollInterval > TimeSpan.Zero ? _options.PushPollInterval : TimeSpan.Zero, _time, cancellationToken).ConfigureAwait(false);
             var poll = transaction.Links?.Next?.Href is { Length: > 0 } href ? _client.Resolve(href) : verify;
             stateToken = transaction.StateToken ?? stateToken;
             transaction = await PostTransactionAsync(poll, new VerifyRequest { StateToken = stateToken }, cancellationToken).ConfigureAwait(false);

@@ -145,7 +145,8 @@ public sealed class OktaClient : IDisposable
         var (url, appId) = AppUrl(appIdOrLink);
         if (!string.IsNullOrEmpty(sessionToken))
         {
-            url = new UriBuilder(url) { Query = "sessionToken=" + Uri.EscapeDataString(sessionToken) }.Uri;
+            var query = url.Query.TrimStart('?');
+            url = new UriBuilder(url) { Query = (query.Length > 0 ? query + "&" : string.Empty) + "sessionToken=" + Uri.EscapeDataString(sessionToken) }.Uri;
         }
 
         for (var hop = 0; ; hop++)
@@ -185,6 +186,12 @@ public sealed class OktaClient : IDisposable
                     "The Okta session may have ended, or the app is not assigned to you; run keyman again.");
             }
 
+            if (status >= 500)
+            {
+                throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(BaseUrl)}: HTTP {status} for the AWS app {appId}",
+                    "Okta may be having an outage (see status.okta.com); try again later.");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new KeymanException(ExitCodes.OktaError, $"Okta answered HTTP {status} for the AWS app {appId}",
@@ -214,7 +221,9 @@ public sealed class OktaClient : IDisposable
                     "Use the app id (the part after /home/amazon_aws/) or a link of your org.");
             }
 
-            return (absolute, absolute.AbsolutePath);
+            const string marker = "/home/amazon_aws/";
+            var path = absolute.AbsolutePath;
+            return (absolute, path.StartsWith(marker, StringComparison.Ordinal) ? path[marker.Length..].Trim('/') : path);
         }
 
         var appId = value.Trim('/');
@@ -272,16 +281,17 @@ public sealed class OktaClient : IDisposable
 
         if (!response.IsSuccessStatusCode)
         {
+            if (status >= 500)
+            {
+                var detail = TryParseError(bytes, out var serverError) && serverError.ErrorSummary is { Length: > 0 } summary ? $" ({summary})" : string.Empty;
+                throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(BaseUrl)}: HTTP {status} from {endpoint}{detail}",
+                    "Okta may be having an outage (see status.okta.com), or a proxy is failing; check your network/VPN and try again later.");
+            }
+
             if (TryParseError(bytes, out var error))
             {
                 throw new OktaApiException(status, error.ErrorCode, error.ErrorSummary,
                     error.ErrorCauses?.Select(c => c.ErrorSummary).OfType<string>().ToList() ?? [], endpoint);
-            }
-
-            if (status >= 500)
-            {
-                throw new KeymanException(ExitCodes.Network, $"Okta at {OktaOrg.Display(BaseUrl)} is failing: HTTP {status} from {endpoint}",
-                    "Okta may be having an outage (see status.okta.com); try again later.");
             }
 
             if (!LooksLikeJson(mediaType, bytes))
@@ -399,7 +409,10 @@ public sealed class OktaClient : IDisposable
                 response.Dispose();
                 if (rateLimitWaits >= _options.MaxRateLimitWaits || rateLimitWaited + wait > _options.MaxRateLimitWait)
                 {
-                    throw new KeymanException(ExitCodes.RateLimited, $"Okta rate limit hit for {url.AbsolutePath}; giving up after waiting {rateLimitWaited.TotalSeconds:0} s",
+                    var detail = rateLimitWaited > TimeSpan.Zero
+                        ? $"still limited after waiting {rateLimitWaited.TotalSeconds:0} s"
+                        : $"the limit resets in {Math.Ceiling(wait.TotalSeconds):0} s";
+                    throw new KeymanException(ExitCodes.RateLimited, $"Okta rate limit hit for {url.AbsolutePath}; {detail}",
                         "Wait a minute and run keyman again; if it keeps happening, another tool may be flooding your Okta org.");
                 }
 

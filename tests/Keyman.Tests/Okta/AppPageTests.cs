@@ -96,6 +96,17 @@ public class AppPageTests
         Assert.Contains("appid", e.Hint, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task MissingAppByLinkNamesTheAppId()
+    {
+        using var h = new OktaHarness();
+        h.Handler.OnHtml("/home/amazon_aws/0oaGONE/7", "gone", HttpStatusCode.NotFound);
+
+        var e = await Assert.ThrowsAsync<KeymanException>(() => h.Authenticator.GetAppPageAsync($"{Base}/home/amazon_aws/0oaGONE/7", SessionToken, CancellationToken.None));
+
+        Assert.StartsWith("Okta has no app 0oaGONE/7:", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("0oa1 prod/272")]
     [InlineData("../../api/v1/users")]

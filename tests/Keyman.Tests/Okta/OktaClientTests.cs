@@ -72,7 +72,21 @@ public class OktaClientTests
         var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
 
         Assert.Equal(ExitCodes.RateLimited, e.ExitCode);
+        Assert.Contains("resets in 601 s", e.Message, StringComparison.Ordinal);
         Assert.Empty(h.Delays);
+    }
+
+    [Fact]
+    public async Task ServerErrorWithOktaBodyIsNetworkAfterRetries()
+    {
+        using var h = new OktaHarness();
+        h.Handler.OnJson(HttpMethod.Post, "/api/v1/authn", Error("E0000009", "Internal Server Error"), HttpStatusCode.InternalServerError, sticky: true);
+
+        var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
+
+        Assert.Equal(ExitCodes.Network, e.ExitCode);
+        Assert.Equal("Cannot reach Okta at https://acme.okta.com: HTTP 500 from /api/v1/authn (Internal Server Error)", e.Message);
+        Assert.Equal(3, h.Handler.Requests.Count);
     }
 
     [Fact]
