@@ -97,6 +97,12 @@ public sealed class OktaAuthenticator
     public Task<AppPage> GetAppPageAsync(string appIdOrLink, string? sessionToken, CancellationToken cancellationToken) =>
         _client.GetAppPageAsync(appIdOrLink, sessionToken, cancellationToken);
 
+    /// <inheritdoc cref="OktaClient.GetCurrentSessionAsync"/>
+    public Task<OktaSession?> GetCurrentSessionAsync(CancellationToken cancellationToken) => _client.GetCurrentSessionAsync(cancellationToken);
+
+    /// <inheritdoc cref="OktaClient.RefreshSessionAsync"/>
+    public Task<OktaSession?> RefreshSessionAsync(CancellationToken cancellationToken) => _client.RefreshSessionAsync(cancellationToken);
+
     /// <summary>Walks the transaction until SUCCESS, answering MFA and skipping a password warning.</summary>
     private async Task<AuthnTransaction> CompleteAsync(AuthnTransaction transaction, string? username, CancellationToken cancellationToken)
     {
@@ -230,6 +236,7 @@ public sealed class OktaAuthenticator
 
     private Task<AuthnTransaction> CodeAsync(MfaFactor factor, Uri verify, string stateToken, CancellationToken cancellationToken)
     {
+        RequireTerminal(factor);
         _log.Warning($"MFA Requirement Detected - Enter your {factor.ProviderName} code here");
         return AskAndVerifyAsync(factor, verify, stateToken, "MFA Passcode: ", secret: false, isAnswer: false, resendFrom: null, cancellationToken);
     }
