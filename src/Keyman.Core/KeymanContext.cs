@@ -17,13 +17,7 @@ public sealed class KeymanContext
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Makes the handler under every HTTP client; tests swap in their own.</summary>
-    public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = () => new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-    };
+    public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = Okta.OktaClient.CreateDefaultHandler;
 
     public string Version { get; init; } = "0.0.0";
 }

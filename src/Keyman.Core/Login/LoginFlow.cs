@@ -35,7 +35,8 @@ public sealed class LoginFlow(KeymanContext context)
         var username = ResolveUsername(config.Username, env);
         log.Info($"Keyman \U0001F510 v{context.Version}");
 
-        using var okta = new OktaClient(baseUrl, context.HttpHandlerFactory(), log, context.Time);
+        using var oktaHandler = context.HttpHandlerFactory();
+        using var okta = new OktaClient(baseUrl, oktaHandler, log, context.Time);
         var authenticator = new OktaAuthenticator(okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor });
 
         var password = await context.Interaction.AskAsync("Password:", secret: true, cancellationToken);
@@ -54,7 +55,7 @@ public sealed class LoginFlow(KeymanContext context)
 
         var region = config.EffectiveRegion;
         log.Info($"Starting AWS session for {region}");
-        var sts = new StsLogin(env, log, context.HttpHandlerFactory);
+        var sts = new StsLogin(env, log);
         var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken);
 
         string? writtenTo = null;
@@ -126,7 +127,7 @@ public sealed class LoginFlow(KeymanContext context)
         string? sessionToken = null;
         for (var stepUps = 0; ; stepUps++)
         {
-            context.Log.Info($"Getting SAML Assertion from {baseUrl.GetLeftPart(UriPartial.Authority)}");
+            context.Log.Info($"Getting SAML Assertion from {OktaOrg.Display(baseUrl)}");
             var page = await authenticator.GetAppPageAsync(appId, sessionToken, cancellationToken);
             if (page.SamlResponse is { Length: > 0 } saml)
             {
@@ -136,7 +137,7 @@ public sealed class LoginFlow(KeymanContext context)
             if (page.StepUpStateToken is { } stateToken && stepUps < MaxStepUps)
             {
                 context.Log.Warning("Application-level MFA present; re-authenticating Okta");
-                sessionToken = await authenticator.StepUpAsync(stateToken, cancellationToken);
+                sessionToken = (await authenticator.StepUpAsync(stateToken, cancellationToken)).SessionToken;
                 continue;
             }
 
