@@ -50,7 +50,11 @@ public static class SandboxHost
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SandboxHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders(); // stdout carries only the service URLs
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false; // real Okta/AWS don't say "Kestrel"
+            k.Listen(IPAddress.Loopback, options.Port);
+        });
         builder.Services.AddSingleton(state);
 
         var app = builder.Build();
