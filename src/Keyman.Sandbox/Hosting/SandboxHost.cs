@@ -64,6 +64,8 @@ public static class SandboxHost
         AppPageEndpoints.Map(app);
         StsEndpoints.Map(app);
         ControlEndpoints.Map(app);
+        app.MapFallback("/api/{**rest}", (HttpContext http) =>
+            OktaJson.Error(404, "E0000007", $"Not found: Resource not found: {http.Request.Path} (GenericResource)"));
         // Bedrock endpoints (/foundation-models, /inference-profiles, /model/...) are mapped here by a later change.
 
         await app.StartAsync(cancellationToken);

@@ -78,14 +78,14 @@ internal static class AppPageEndpoints
         if (token is not null)
         {
             var grant = SessionEndpoints.RedeemSessionToken(state, token);
-            if (grant is null)
+            if (grant is not null)
             {
-                return null;
+                var session = SessionEndpoints.StartSession(state, grant);
+                SetSidCookie(http, session);
+                return session;
             }
 
-            var session = SessionEndpoints.StartSession(state, grant);
-            SetSidCookie(http, session);
-            return session;
+            // A spent or bad token doesn't end an existing browser session; the cookie still counts.
         }
 
         return SessionEndpoints.CurrentSession(http, state);

@@ -117,3 +117,14 @@ public sealed class ScenarioDocumentTests
         Assert.Equal("ACTIVE", parsed.Users[0].Status);
     }
 }
+
+public sealed class SandboxFallbackTests : SandboxTestBase
+{
+    [Fact]
+    public async Task Unknown_okta_api_path_is_an_okta_404()
+    {
+        var response = await Get("/api/v1/nothing/here");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("\"errorCode\":\"E0000007\"", await response.Content.ReadAsStringAsync());
+    }
+}
