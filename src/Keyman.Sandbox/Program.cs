@@ -1,3 +1,73 @@
-var builder = WebApplication.CreateSlimBuilder(args);
-var app = builder.Build();
-app.Run();
+using System.Globalization;
+using Keyman.Sandbox.Hosting;
+
+// keyman-sandbox: emulates the Okta and AWS STS endpoints Keyman uses. See README.md.
+const string Usage = "usage: keyman-sandbox [--port N] [--scenario FILE.json] [--ready-file PATH] [--latency-ms N] [--fault NAME[=N] ...]";
+
+var port = 0;
+var latencyMs = 0;
+string? scenarioPath = null;
+string? readyFile = null;
+var faults = new List<string>();
+try
+{
+    for (var i = 0; i < args.Length; i++)
+    {
+        string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+        switch (args[i])
+        {
+            case "--port": port = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+            case "--scenario": scenarioPath = Value(); break;
+            case "--ready-file": readyFile = Value(); break;
+            case "--latency-ms": latencyMs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+            case "--fault":
+                faults.Add(Value());
+                // "--fault a b c": further bare names belong to the same flag.
+                while (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
+                {
+                    faults.Add(args[++i]);
+                }
+
+                break;
+            case "-h" or "--help":
+                Console.WriteLine(Usage);
+                return 0;
+            default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+        }
+    }
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    Console.Error.WriteLine($"keyman-sandbox: {e.Message}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
+
+RunningSandbox sandbox;
+try
+{
+    sandbox = await SandboxHost.StartAsync(new SandboxOptions { Port = port, ScenarioPath = scenarioPath, LatencyMs = latencyMs, Faults = faults });
+}
+catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException)
+{
+    Console.Error.WriteLine($"keyman-sandbox: {e.Message}");
+    return 1;
+}
+
+await using (sandbox)
+{
+    Console.WriteLine($"okta: {sandbox.BaseUrl}");
+    Console.WriteLine($"sts: {sandbox.BaseUrl}");
+    Console.WriteLine($"control: {sandbox.BaseUrl}/_sandbox");
+    if (readyFile is not null)
+    {
+        // Write-then-rename so a watcher never reads a half-written URL.
+        var temp = readyFile + ".tmp";
+        await File.WriteAllTextAsync(temp, sandbox.BaseUrl + "\n");
+        File.Move(temp, readyFile, overwrite: true);
+    }
+
+    await sandbox.WaitForShutdownAsync();
+}
+
+return 0;

@@ -1,0 +1,104 @@
+using Keyman.Sandbox.Okta;
+
+namespace Keyman.Sandbox.Hosting;
+
+/// <summary>
+/// Runs around every request: logs it (never query strings or bodies, which carry secrets), adds latency,
+/// and applies the Okta-side faults and rate limit before the endpoint sees the request.
+/// </summary>
+internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState state)
+{
+    public const string ActionItem = "sandbox.sts.action";
+    private const int DefaultRateLimit = 600;
+
+    public async Task InvokeAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        var service = ServiceOf(path);
+        if (service != "control" && state.Faults.LatencyMs > 0)
+        {
+            await Task.Delay(state.Faults.LatencyMs, http.RequestAborted);
+        }
+
+        if (service == "okta" && await OktaFaultAsync(http, path))
+        {
+            Log(http, path, service);
+            return;
+        }
+
+        await next(http);
+        if (service != "control")
+        {
+            Log(http, path, service);
+        }
+    }
+
+    /// <summary>True when the request was answered with a fault.</summary>
+    private async Task<bool> OktaFaultAsync(HttpContext http, string path)
+    {
+        if (path.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            int limit, remaining;
+            long reset;
+            bool exhausted;
+            lock (state.Sync)
+            {
+                var window = state.OktaRateLimit;
+                var now = state.Now;
+                if (now - window.WindowStart >= TimeSpan.FromMinutes(1))
+                {
+                    window.WindowStart = now;
+                    window.Used = 0;
+                }
+
+                limit = state.Settings.OktaRequestBudget ?? DefaultRateLimit;
+                window.Used++;
+                exhausted = state.Settings.OktaRequestBudget is not null && window.Used > limit;
+                remaining = Math.Max(0, limit - window.Used);
+                reset = window.WindowStart.AddMinutes(1).ToUnixTimeSeconds();
+            }
+
+            var forced = state.Faults.TryConsume("okta429");
+            if (forced)
+            {
+                remaining = 0;
+            }
+
+            http.Response.Headers["X-Rate-Limit-Limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Rate-Limit-Remaining"] = remaining.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            http.Response.Headers["X-Rate-Limit-Reset"] = reset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (forced || exhausted)
+            {
+                await OktaJson.Error(429, "E0000047", "API call exceeded rate limit due to too many requests.").ExecuteAsync(http);
+                return true;
+            }
+        }
+
+        if (state.Faults.TryConsume("okta5xx"))
+        {
+            await OktaJson.Error(500, "E0000009", "Internal Server Error").ExecuteAsync(http);
+            return true;
+        }
+
+        return false;
+    }
+
+    private void Log(HttpContext http, string path, string service)
+    {
+        var action = http.Items.TryGetValue(ActionItem, out var a) ? a as string : null;
+        lock (state.Sync)
+        {
+            state.RequestLog.Add(new RequestLogEntry(state.Now, http.Request.Method, path, action, http.Response.StatusCode, service));
+        }
+    }
+
+    private static string ServiceOf(string path) => path switch
+    {
+        _ when path.StartsWith("/_sandbox", StringComparison.Ordinal) => "control",
+        _ when path.StartsWith("/api/", StringComparison.Ordinal)
+            || path.StartsWith("/home/", StringComparison.Ordinal)
+            || path.StartsWith("/login/", StringComparison.Ordinal) => "okta",
+        "/" => "sts",
+        _ => "other",
+    };
+}

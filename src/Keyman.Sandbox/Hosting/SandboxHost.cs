@@ -1,0 +1,92 @@
+using System.Net;
+using Keyman.Sandbox.Control;
+using Keyman.Sandbox.Okta;
+using Keyman.Sandbox.Scenario;
+using Keyman.Sandbox.Sts;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Keyman.Sandbox.Hosting;
+
+public sealed class SandboxOptions
+{
+    /// <summary>0 = any free port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>A scenario object; wins over <see cref="ScenarioPath"/>. Neither = the built-in default.</summary>
+    public ScenarioDocument? Scenario { get; init; }
+
+    public string? ScenarioPath { get; init; }
+
+    public int LatencyMs { get; init; }
+
+    /// <summary>Faults on from the start: "okta429", "okta5xx", "sts5xx", "malformedAppPage", each optionally "=N" (next N requests).</summary>
+    public IReadOnlyList<string> Faults { get; init; } = [];
+
+    /// <summary>Base clock (tests pass a FakeTimeProvider); defaults to the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
+}
+
+/// <summary>Starts the emulator in-process (tests) or for the CLI; one port serves Okta, STS and the control endpoints.</summary>
+public static class SandboxHost
+{
+    public static async Task<RunningSandbox> StartAsync(SandboxOptions options, CancellationToken cancellationToken = default)
+    {
+        var scenario = options.Scenario
+            ?? (options.ScenarioPath is not null ? ScenarioDocument.Load(options.ScenarioPath) : ScenarioDocument.LoadDefault());
+        var faults = new FaultSwitches();
+        if (options.LatencyMs > 0)
+        {
+            faults.Set("latencyMs", options.LatencyMs);
+        }
+
+        foreach (var fault in options.Faults)
+        {
+            var parts = fault.Split('=', 2);
+            faults.Set(parts[0], parts.Length == 2 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue);
+        }
+
+        var state = new SandboxState(scenario, new SandboxClock(options.Clock ?? TimeProvider.System), faults);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SandboxHost).Assembly.GetName().Name });
+        builder.Logging.ClearProviders(); // stdout carries only the service URLs
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false; // real Okta/AWS don't say "Kestrel"
+            k.Listen(IPAddress.Loopback, options.Port);
+        });
+        builder.Services.AddSingleton(state);
+
+        var app = builder.Build();
+        app.UseMiddleware<RequestLogMiddleware>();
+        AuthnEndpoints.Map(app);
+        SessionEndpoints.Map(app);
+        AppPageEndpoints.Map(app);
+        StsEndpoints.Map(app);
+        ControlEndpoints.Map(app);
+        app.MapFallback("/api/{**rest}", (HttpContext http) =>
+            OktaJson.Error(404, "E0000007", $"Not found: Resource not found: {http.Request.Path} (GenericResource)"));
+        // Bedrock endpoints (/foundation-models, /inference-profiles, /model/...) are mapped here by a later change.
+
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(address).Port;
+        return new RunningSandbox(app, state, $"http://127.0.0.1:{port}");
+    }
+}
+
+public sealed class RunningSandbox(WebApplication app, SandboxState state, string baseUrl) : IAsyncDisposable
+{
+    /// <summary>e.g. http://127.0.0.1:54321 — the Okta org URL and the STS endpoint at once.</summary>
+    public string BaseUrl { get; } = baseUrl;
+
+    public SandboxState State { get; } = state;
+
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
