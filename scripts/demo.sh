@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The how-to's whole journey against the bundled sandbox, with no Okta account: builds Keyman, starts the sandbox
+# (Okta + STS on 127.0.0.1), logs in as the how-to's user (password, then the AWS app's own MFA step-up with a
+# Google Authenticator code), writes the "default" profile, and lets the AWS CLI use it, directly and through the
+# how-to's role_arn + source_profile chain. Everything happens in a throw-away home folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+bash scripts/publish.sh >/dev/null
+bin="$root/artifacts/publish/keyman"
+dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
+
+work=$(mktemp -d)
+trap 'kill "${sandbox_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+for _ in $(seq 150); do [ -s "$work/url" ] && break; sleep 0.1; done
+[ -s "$work/url" ] || { cat "$work/sandbox.log"; echo "the sandbox did not start" >&2; exit 1; }
+url=$(cat "$work/url")
+
+export HOME="$work/home"
+export AWS_ENDPOINT_URL="$url"          # STS (and later Bedrock) of the sandbox, for Keyman and the AWS CLI alike
+unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE
+mkdir -p "$HOME/.config" "$HOME/.aws"
+
+# Step 2 of the how-to: the Keyman config, with the placeholders replaced by the sandbox's values.
+cat >"$HOME/.config/aws_okta_keyman.yml" <<YAML
+console: null
+duo_factor: null
+org: $url
+region: us-east-1
+reup: null
+role: my-developer-gateway-role
+screen: null
+username: gina@example.com
+appid: 0oa5stepUpBdrck/272
+YAML
+# Step 0 of the how-to: the AWS config with the Bedrock profile chained on "default".
+cat >"$HOME/.aws/config" <<INI
+[default]
+region = us-east-1
+output = json
+
+[profile bedrock]
+role_arn = arn:aws:iam::111111111111:role/my-bedrock-role
+source_profile = default
+region = us-east-1
+INI
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+totp() { curl -fsS "$url/_sandbox/totp?user=gina@example.com&factor=GOOGLE" | sed -n 's/.*"code":"\([0-9]*\)".*/\1/p'; }
+
+step "cat ~/.config/aws_okta_keyman.yml"
+cat "$HOME/.config/aws_okta_keyman.yml"
+step "keyman      # password: correct-horse-battery, then the Google Authenticator code"
+printf 'correct-horse-battery\n%s\n' "$(totp)" | "$bin"
+
+step "grep -c . ~/.aws/credentials; stat -c %a ~/.aws/credentials"
+grep -c . "$HOME/.aws/credentials"; stat -c %a "$HOME/.aws/credentials"
+step "aws sts get-caller-identity                      # the profile Keyman wrote"
+aws sts get-caller-identity
+step "AWS_PROFILE=bedrock aws sts get-caller-identity  # the how-to's role_arn + source_profile chain"
+AWS_PROFILE=bedrock aws sts get-caller-identity
+printf '\nDone: Okta login with app-level MFA, SAML, STS, the credentials file, and the AWS CLI on top of it.\n'
