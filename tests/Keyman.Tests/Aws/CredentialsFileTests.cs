@@ -222,6 +222,48 @@ public sealed class CredentialsFileTests : IDisposable
     }
 
     [Fact]
+    public void The_lock_excludes_another_process()
+    {
+        // util-linux flock(1) takes the same flock(2) lock .NET takes for FileShare.None on Unix.
+        var flock = new[] { "/usr/bin/flock", "/bin/flock" }.FirstOrDefault(File.Exists);
+        if (OperatingSystem.IsWindows() || flock is null)
+        {
+            return;
+        }
+
+        File.WriteAllText(PathOf(), "[a]\nx = 1\n");
+        var ready = PathOf("ready");
+        using var other = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(flock)
+        {
+            ArgumentList = { "-x", PathOf() + ".lock", "sh", "-c", $"touch '{ready}'; sleep 3" },
+        })!;
+        try
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (!File.Exists(ready) && waited.Elapsed < TimeSpan.FromSeconds(10))
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.True(File.Exists(ready), "flock did not start");
+            var ex = Assert.Throws<KeymanException>(() => CredentialsFile.WriteProfile(PathOf(), "b", Values(), TimeSpan.FromMilliseconds(300)));
+            Assert.Equal(ExitCodes.CredentialsFile, ex.ExitCode);
+            Assert.Equal("[a]\nx = 1\n", File.ReadAllText(PathOf()));
+
+            other.WaitForExit();
+            CredentialsFile.WriteProfile(PathOf(), "b", Values(), TimeSpan.FromSeconds(5));
+            Assert.NotNull(CredentialsFile.ReadProfile(PathOf(), "b"));
+        }
+        finally
+        {
+            if (!other.HasExited)
+            {
+                other.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
     public void A_directory_where_the_file_should_be_is_a_clear_error()
     {
         Directory.CreateDirectory(PathOf());
@@ -288,21 +330,33 @@ public sealed class CredentialsFileTests : IDisposable
         const int writers = 8;
         const int rounds = 15;
 
-        await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(() =>
+        // Every write adds a new profile, so one lost read-modify-write shows up as a missing section.
+        // Dedicated threads released together, so the writers really overlap even on two cores.
+        using var start = new Barrier(writers);
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, writers).Select(w => new Thread(() =>
         {
-            for (var r = 0; r < rounds; r++)
+            try
             {
-                CredentialsFile.WriteProfile(PathOf(), $"p{w}", [new("aws_access_key_id", $"AK{w}-{r}"), new("round", r.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+                start.SignalAndWait();
+                for (var r = 0; r < rounds; r++)
+                {
+                    CredentialsFile.WriteProfile(PathOf(), $"p{w}-{r}", [new("aws_access_key_id", $"AK{w}-{r}")]);
+                }
             }
-        })));
+            catch (Exception ex)
+            {
+                errors.Enqueue(ex);
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        await Task.Run(() => threads.ForEach(t => t.Join()));
+        Assert.Empty(errors);
 
         var ini = IniFile.Load(PathOf());
-        Assert.Equal(["base", .. Enumerable.Range(0, writers).Select(w => $"p{w}").Order(StringComparer.Ordinal)], ini.SectionNames.Order(StringComparer.Ordinal));
-        for (var w = 0; w < writers; w++)
-        {
-            Assert.Equal($"AK{w}-{rounds - 1}", ini.Section($"p{w}")!["aws_access_key_id"]);
-        }
-
+        var expected = Enumerable.Range(0, writers).SelectMany(w => Enumerable.Range(0, rounds).Select(r => $"p{w}-{r}")).Append("base");
+        Assert.Equal(expected.Order(StringComparer.Ordinal), ini.SectionNames.Order(StringComparer.Ordinal));
+        Assert.Equal("AK3-7", ini.Section("p3-7")!["aws_access_key_id"]);
         Assert.StartsWith("# keep me\n[base]\nx = 1\n", File.ReadAllText(PathOf()), StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
     }
