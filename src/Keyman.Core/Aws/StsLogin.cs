@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.SecurityToken;
@@ -47,7 +48,17 @@ public sealed class StsLogin
 
         var configured = new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts);
         var endpoint = configured ?? AwsEndpoints.DefaultSts(region);
-        using var client = CreateClient(region, configured);
+        AmazonSecurityTokenServiceClient client;
+        try
+        {
+            client = CreateClient(region, configured);
+        }
+        catch (TypeInitializationException ex)
+        {
+            throw Map(ex, role, assertion, endpoint, region);
+        }
+
+        using var _ = client;
 
         _log.Info($"Assuming role: {role.RoleArn}");
         _log.Debug($"STS endpoint: {endpoint}");
@@ -179,6 +190,17 @@ public sealed class StsLogin
                     $"AWS STS refused role {role.RoleArn} ({service.ErrorCode}): {detail}",
                     "Run with --debug for details; check the role and the SAML provider with your AWS admin.", ex),
             };
+        }
+
+        // The SDK parses ~/.aws/config and ~/.aws/credentials once per process for its defaults and fails every
+        // call after a malformed line. Name the file but not the line: it may hold a secret.
+        if (ex is TypeInitializationException { InnerException: InvalidDataException data })
+        {
+            var file = Regex.Match(data.Message, @" in file (?<file>.+?) does not contain").Groups["file"].Value;
+            return new KeymanException(ExitCodes.Config,
+                file.Length > 0 ? $"The AWS SDK cannot parse {file}" : "The AWS SDK cannot parse the AWS config or credentials file",
+                "Fix or remove the malformed line (every line must be a [section], key = value, or a comment), "
+                + "or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere.", ex);
         }
 
         if (IsNetwork(ex))
