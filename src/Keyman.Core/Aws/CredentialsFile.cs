@@ -1,0 +1,323 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Keyman.Core.Aws;
+
+/// <summary>
+/// Writes one profile of the shared credentials file (~/.aws/credentials) and leaves everything else byte for byte:
+/// other sections, comments, blank lines, line endings, encoding. The profile's section is replaced as a whole
+/// (its old keys, including ones Keyman does not manage, and comments inside it go); comment and blank lines right
+/// above the next section header are kept, since they describe that section. A missing section is appended.
+/// The write is atomic (temp file with mode 0600, fsync, rename) and runs under an exclusive lock file
+/// ("credentials.lock" next to it), so parallel Keyman processes writing different profiles never lose one.
+/// </summary>
+public static class CredentialsFile
+{
+    public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
+
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode OwnerAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>AWS_SHARED_CREDENTIALS_FILE (with ~ expanded), else {home}/.aws/credentials.</summary>
+    public static string ResolvePath(IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return AwsPaths.Expand(environment.Get("AWS_SHARED_CREDENTIALS_FILE"), environment)
+            ?? Path.Combine(environment.HomeDirectory, ".aws", "credentials");
+    }
+
+    /// <summary>
+    /// The keys Keyman writes: the credentials, aws_security_token (the legacy alias some tools still read), the region
+    /// (when given) and x_security_token_expires (RFC 3339 UTC, the name okta-aws-cli uses; SDKs ignore unknown keys).
+    /// </summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ProfileValues(AwsCredentials credentials, string? region)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        var values = new List<KeyValuePair<string, string>>
+        {
+            new("aws_access_key_id", credentials.AccessKeyId),
+            new("aws_secret_access_key", credentials.SecretAccessKey),
+            new("aws_session_token", credentials.SessionToken),
+            new("aws_security_token", credentials.SessionToken),
+        };
+        if (!string.IsNullOrWhiteSpace(region))
+        {
+            values.Add(new("region", region.Trim()));
+        }
+
+        values.Add(new("x_security_token_expires", credentials.ExpirationRfc3339));
+        return values;
+    }
+
+    /// <summary>The profile's keys (case-insensitive), or null when the file or the section does not exist.</summary>
+    /// <exception cref="KeymanException">ExitCodes.CredentialsFile when the file exists but cannot be read.</exception>
+    public static IReadOnlyDictionary<string, string>? ReadProfile(string path, string profile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(profile);
+        try
+        {
+            return File.Exists(path) ? IniFile.Parse(File.ReadAllText(path)).Section(profile) : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("read", path, ex);
+        }
+    }
+
+    /// <summary>Replaces section [<paramref name="profile"/>] with <paramref name="values"/>, creating the file and its directory (0700) if needed.</summary>
+    /// <exception cref="KeymanException">ExitCodes.CredentialsFile on any failure; the existing file is then untouched.</exception>
+    public static void WriteProfile(string path, string profile, IReadOnlyList<KeyValuePair<string, string>> values, TimeSpan? lockTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(values);
+        ValidateProfile(profile);
+        foreach (var (key, value) in values)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.IndexOfAny(['=', ':', '[', '\r', '\n']) >= 0 || key != key.Trim())
+            {
+                throw new ArgumentException($"Invalid credentials file key '{key}'", nameof(values));
+            }
+
+            if (value is null || value.IndexOfAny(['\r', '\n']) >= 0)
+            {
+                // Never echo the value: it may be a secret.
+                throw new ArgumentException($"The value of '{key}' is null or spans lines", nameof(values));
+            }
+        }
+
+        var target = ResolveTarget(Path.GetFullPath(path));
+        var directory = Path.GetDirectoryName(target) ?? ".";
+        string? temp = null;
+        try
+        {
+            if (Directory.Exists(target))
+            {
+                throw new KeymanException(ExitCodes.CredentialsFile, $"{target} is a directory, not a credentials file",
+                    "Move the directory away, or point AWS_SHARED_CREDENTIALS_FILE at a file.");
+            }
+
+            if (!Directory.Exists(directory))
+            {
+                if (OperatingSystem.IsWindows())
+                {
+                    Directory.CreateDirectory(directory);
+                }
+                else
+                {
+                    Directory.CreateDirectory(directory, OwnerAll);
+                }
+            }
+
+            using var fileLock = AcquireLock(target + ".lock", lockTimeout ?? DefaultLockTimeout);
+            var original = File.Exists(target) ? File.ReadAllBytes(target) : [];
+            var updated = ReplaceSection(original, profile, values);
+
+            temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = OwnerReadWrite;
+            }
+
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(updated);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, target, overwrite: true);
+            temp = null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("write", target, ex);
+        }
+        finally
+        {
+            if (temp is not null)
+            {
+                try
+                {
+                    File.Delete(temp);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Best effort: a stray temp file is harmless and holds only what the rename would have written.
+                }
+            }
+        }
+    }
+
+    /// <summary>The new file content: <paramref name="original"/> with the profile's section replaced or appended.</summary>
+    internal static byte[] ReplaceSection(byte[] original, string profile, IReadOnlyList<KeyValuePair<string, string>> values)
+    {
+        var bomLength = original.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        var lines = SplitLines(original, bomLength);
+        // New lines follow the file's first line ending; a new file gets "\n", which every AWS SDK reads.
+        var newline = lines.FirstOrDefault(l => l.Terminator > 0).Terminator == 2 ? "\r\n" : "\n";
+
+        var section = new StringBuilder().Append('[').Append(profile).Append(']').Append(newline);
+        foreach (var (key, value) in values)
+        {
+            section.Append(key).Append(" = ").Append(value).Append(newline);
+        }
+
+        var sectionBytes = Encoding.UTF8.GetBytes(section.ToString());
+        var texts = lines.Select(l => Encoding.UTF8.GetString(original, l.Start, l.Length - l.Terminator)).ToList();
+        var headers = new List<(int Index, string Name)>();
+        for (var i = 0; i < texts.Count; i++)
+        {
+            if (IniFile.TryParseHeader(texts[i], out var name))
+            {
+                headers.Add((i, name));
+            }
+        }
+
+        var output = new MemoryStream(original.Length + sectionBytes.Length + 4);
+        var matches = headers.Where(h => h.Name == profile).ToList();
+        if (matches.Count == 0)
+        {
+            output.Write(original);
+            if (lines.Count > 0)
+            {
+                if (lines[^1].Terminator == 0)
+                {
+                    output.Write(Encoding.UTF8.GetBytes(newline));
+                }
+
+                if (!string.IsNullOrWhiteSpace(texts[^1]))
+                {
+                    output.Write(Encoding.UTF8.GetBytes(newline));
+                }
+            }
+
+            output.Write(sectionBytes);
+            return output.ToArray();
+        }
+
+        // Copy everything outside the profile's section(s); the first occurrence becomes the new section, later
+        // duplicates (which botocore would reject) are dropped.
+        var position = 0;
+        var first = true;
+        foreach (var (index, _) in matches)
+        {
+            var next = headers.Select(h => h.Index).Where(h => h > index).DefaultIfEmpty(lines.Count).First();
+            var end = next;
+            while (end > index + 1 && IsBlankOrComment(texts[end - 1]))
+            {
+                end--;
+            }
+
+            var start = lines[index].Start;
+            output.Write(original, position, start - position);
+            if (first)
+            {
+                output.Write(sectionBytes);
+                first = false;
+            }
+
+            position = end < lines.Count ? lines[end].Start : original.Length;
+        }
+
+        output.Write(original, position, original.Length - position);
+        return output.ToArray();
+    }
+
+    private static bool IsBlankOrComment(string line)
+    {
+        var trimmed = line.TrimStart();
+        return trimmed.Length == 0 || trimmed[0] is '#' or ';';
+    }
+
+    private static List<(int Start, int Length, int Terminator)> SplitLines(byte[] bytes, int start)
+    {
+        var lines = new List<(int, int, int)>();
+        var lineStart = start;
+        for (var i = start; i < bytes.Length; i++)
+        {
+            if (bytes[i] == (byte)'\n')
+            {
+                var terminator = i > lineStart && bytes[i - 1] == (byte)'\r' ? 2 : 1;
+                lines.Add((lineStart, i + 1 - lineStart, terminator));
+                lineStart = i + 1;
+            }
+        }
+
+        if (lineStart < bytes.Length)
+        {
+            lines.Add((lineStart, bytes.Length - lineStart, 0));
+        }
+
+        return lines;
+    }
+
+    private static void ValidateProfile(string profile)
+    {
+        if (string.IsNullOrWhiteSpace(profile) || profile != profile.Trim() || profile.IndexOfAny(['[', ']', '\r', '\n']) >= 0)
+        {
+            throw new KeymanException(ExitCodes.Usage, $"'{profile}' is not a valid AWS profile name",
+                "Use letters, digits and - _ . without brackets or surrounding spaces.");
+        }
+    }
+
+    /// <summary>Writes through a symlinked credentials file to its target, so the link survives the rename.</summary>
+    private static string ResolveTarget(string path)
+    {
+        try
+        {
+            return File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        }
+        catch (IOException)
+        {
+            return path;
+        }
+    }
+
+    private static FileStream AcquireLock(string lockPath, TimeSpan timeout)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerReadWrite;
+        }
+
+        if (Directory.Exists(lockPath))
+        {
+            throw new KeymanException(ExitCodes.CredentialsFile, $"{lockPath} is a directory", "Remove it; Keyman uses it as a lock file.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                // The lock file stays in place: deleting it would let two writers lock two different files.
+                return new FileStream(lockPath, options);
+            }
+            catch (IOException) when (clock.Elapsed < timeout)
+            {
+                Thread.Sleep(Random.Shared.Next(10, 60));
+            }
+            catch (IOException ex)
+            {
+                throw new KeymanException(ExitCodes.CredentialsFile, $"Another process holds {lockPath}",
+                    $"Wait for the other Keyman to finish; if none is running, delete {lockPath}.", ex);
+            }
+        }
+    }
+
+    private static KeymanException Failure(string verb, string path, Exception ex)
+    {
+        if (ex is KeymanException keyman)
+        {
+            return keyman;
+        }
+
+        var reason = ex is UnauthorizedAccessException ? "permission denied" : ex.Message.ReplaceLineEndings(" ");
+        var directory = Path.GetDirectoryName(path);
+        return new KeymanException(ExitCodes.CredentialsFile, $"Cannot {verb} the AWS credentials file {path}: {reason}",
+            $"Check the owner and permissions of {path} and {directory} (Keyman replaces the file by renaming a new one into that directory), "
+            + "or set AWS_SHARED_CREDENTIALS_FILE to a writable path.", ex);
+    }
+}
