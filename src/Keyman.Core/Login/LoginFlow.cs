@@ -48,7 +48,7 @@ public sealed class LoginFlow(KeymanContext context)
         await authenticator.LoginAsync(username, password, cancellationToken);
 
         var app = await ChooseAppAsync(config, authenticator, cancellationToken);
-        log.Info($"Using account: {app.Name} / {app.AppId}");
+        log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
 
         var assertion = await GetAssertionAsync(authenticator, baseUrl, app.AppId, cancellationToken);
         var role = await ChooseRoleAsync(config, assertion, cancellationToken);

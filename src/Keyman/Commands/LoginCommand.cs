@@ -41,7 +41,7 @@ internal static class LoginCommand
             log.DebugEnabled = config.Debug ?? false;
             log.Debug($"Config file: {configPath}{(File.Exists(configPath) ? string.Empty : " (not found; flags only)")}");
 
-            if (parse.GetResult(options.Update) is not null)
+            if (parse.GetResult(options.Update) is { Implicit: false })
             {
                 log.Info("Keyman does not update itself: install the new release the way you installed this one (see README).");
                 return ExitCodes.Success;

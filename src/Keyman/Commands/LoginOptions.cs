@@ -57,7 +57,7 @@ internal sealed class LoginOptions
     /// <summary>The values given on the command line; flags left out stay null so the file's values show through.</summary>
     public KeymanConfig FromFlags(ParseResult parse)
     {
-        static bool? Flag(ParseResult p, Option<bool> o) => p.GetResult(o) is null ? null : p.GetValue(o);
+        static bool? Flag(ParseResult p, Option<bool> o) => p.GetResult(o) is { Implicit: false } ? p.GetValue(o) : null;
 
         return new KeymanConfig
         {
