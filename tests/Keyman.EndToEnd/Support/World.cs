@@ -1,0 +1,126 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Keyman.Sandbox.Hosting;
+using Keyman.Sandbox.Scenario;
+
+namespace Keyman.EndToEnd.Support;
+
+/// <summary>
+/// One user's machine for one test: a running sandbox (Okta + STS), a throw-away home folder with a Keyman config
+/// pointing at it, and the environment the binary runs with. Disposing stops the sandbox and deletes the home.
+/// </summary>
+public sealed class World : IAsyncDisposable
+{
+    public const string Password = "correct-horse-battery";
+
+    private readonly HttpClient _http = new();
+
+    private World(RunningSandbox sandbox, string home)
+    {
+        Sandbox = sandbox;
+        Home = home;
+        Env = new Dictionary<string, string>
+        {
+            ["HOME"] = home,
+            ["USERPROFILE"] = home,
+            ["USER"] = "tester",
+            ["AWS_ENDPOINT_URL_STS"] = sandbox.BaseUrl,
+            ["AWS_CONFIG_FILE"] = Path.Combine(home, ".aws", "config"),
+        };
+    }
+
+    public RunningSandbox Sandbox { get; }
+
+    public string Url => Sandbox.BaseUrl;
+
+    public string Home { get; }
+
+    public Dictionary<string, string> Env { get; }
+
+    public string ConfigPath => Path.Combine(Home, ".config", "aws_okta_keyman.yml");
+
+    public string CredentialsPath => Path.Combine(Home, ".aws", "credentials");
+
+    public static async Task<World> StartAsync(ScenarioDocument? scenario = null, params string[] faults)
+    {
+        var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Scenario = scenario, Faults = faults });
+        var home = Directory.CreateTempSubdirectory("keyman-e2e-").FullName;
+        Directory.CreateDirectory(Path.Combine(home, ".config"));
+        return new World(sandbox, home);
+    }
+
+    /// <summary>Writes the Keyman config: org = this sandbox, plus the given YAML lines.</summary>
+    public World WithConfig(params string[] lines)
+    {
+        File.WriteAllText(ConfigPath, $"org: {Url}\n" + string.Join("\n", lines) + "\n");
+        return this;
+    }
+
+    public Task<RunResult> RunAsync(IEnumerable<string> args, params Answer[] answers) =>
+        KeymanProcess.RunAsync(args, Env, answers);
+
+    public Task<RunResult> RunAsync(params string[] args) => KeymanProcess.RunAsync(args, Env);
+
+    /// <summary>The code the user's authenticator app shows right now.</summary>
+    public string Totp(string user, string factor = "GOOGLE")
+    {
+        var json = _http.GetFromJsonAsync<JsonElement>($"{Url}/_sandbox/totp?user={Uri.EscapeDataString(user)}&factor={Uri.EscapeDataString(factor)}").GetAwaiter().GetResult();
+        return json.GetProperty("code").GetString()!;
+    }
+
+    /// <summary>The last code Okta sent the user by SMS, voice call or email.</summary>
+    public string LastSentCode(string user)
+    {
+        var json = _http.GetFromJsonAsync<JsonElement>($"{Url}/_sandbox/outbox?user={Uri.EscapeDataString(user)}").GetAwaiter().GetResult();
+        return json.EnumerateArray().Last().GetProperty("code").GetString()!;
+    }
+
+    public int OutboxCount(string user)
+    {
+        var json = _http.GetFromJsonAsync<JsonElement>($"{Url}/_sandbox/outbox?user={Uri.EscapeDataString(user)}").GetAwaiter().GetResult();
+        return json.GetArrayLength();
+    }
+
+    public async Task<JsonElement> RequestLogAsync() => await _http.GetFromJsonAsync<JsonElement>($"{Url}/_sandbox/requests");
+
+    /// <summary>The profile as the AWS credentials file holds it, parsed the simple INI way.</summary>
+    public Dictionary<string, string>? Profile(string name)
+    {
+        if (!File.Exists(CredentialsPath))
+        {
+            return null;
+        }
+
+        var lines = File.ReadAllLines(CredentialsPath);
+        var header = Array.FindIndex(lines, l => l.Trim() == $"[{name}]");
+        if (header < 0)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, string>();
+        foreach (var line in lines.Skip(header + 1).TakeWhile(l => !l.TrimStart().StartsWith('[')))
+        {
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && !line.TrimStart().StartsWith('#') && !line.TrimStart().StartsWith(';'))
+            {
+                values[line[..eq].Trim()] = line[(eq + 1)..].Trim();
+            }
+        }
+
+        return values;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _http.Dispose();
+        await Sandbox.DisposeAsync();
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
