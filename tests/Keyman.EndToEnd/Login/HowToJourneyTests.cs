@@ -14,7 +14,7 @@ public sealed class HowToJourneyTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: gina@example.com", "role: my-developer-gateway-role", "appid: 0oa5stepUpBdrck/272", "region: us-east-1");
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password), new Answer("MFA Passcode: $", () => world.Totp(Gina)));
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Gina)));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(string.Empty, run.StdOut);
@@ -62,7 +62,7 @@ public sealed class HowToJourneyTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: gina@example.com", "appid: 0oa5stepUpBdrck/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password), new Answer("MFA Passcode: $", () => world.Totp(Gina)));
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Gina)));
         Assert.True(run.ExitCode == 0, run.ToString());
 
         File.WriteAllText(world.Env["AWS_CONFIG_FILE"], """

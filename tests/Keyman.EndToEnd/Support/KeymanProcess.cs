@@ -10,10 +10,22 @@ public sealed record RunResult(int ExitCode, string StdOut, string StdErr)
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StdOut}\n--- stderr\n{StdErr}";
 }
 
-/// <summary>One expected prompt on stderr and how to answer it (the answer may be computed when the prompt shows).</summary>
-public sealed record Answer(string PromptPattern, Func<string> Reply)
+/// <summary>
+/// One expected prompt on stderr and how to answer it. The reply is computed when the prompt shows, from everything
+/// on stderr so far (e.g. to pick a menu line, or to read the code the sandbox just sent).
+/// </summary>
+public sealed record Answer(string PromptPattern, Func<string, string> Reply)
 {
-    public static Answer With(string promptPattern, string reply) => new(promptPattern, () => reply);
+    public static Answer With(string promptPattern, string reply) => new(promptPattern, _ => reply);
+
+    public static Answer Computed(string promptPattern, Func<string> reply) => new(promptPattern, _ => reply());
+
+    /// <summary>Answers a menu with the number of the line that contains <paramref name="label"/>.</summary>
+    public static Answer Pick(string promptPattern, string label) => new(promptPattern, screen =>
+    {
+        var line = screen.Split('\n').Last(l => l.Contains(label, StringComparison.Ordinal) && l.StartsWith('['));
+        return line[1..line.IndexOf(']', StringComparison.Ordinal)];
+    });
 }
 
 /// <summary>
@@ -98,7 +110,7 @@ public static class KeymanProcess
                     if (match.Success)
                     {
                         consumed = match.Index + match.Length;
-                        await process.StandardInput.WriteLineAsync(answer.Reply());
+                        await process.StandardInput.WriteLineAsync(answer.Reply(text));
                         await process.StandardInput.FlushAsync();
                         break;
                     }
