@@ -61,7 +61,10 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
             var forced = state.Faults.TryConsume("okta429");
             if (forced)
             {
+                // A forced 429 plays "the limit was hit near the end of the window": the reset is 2 s away, so clients
+                // that honour X-Rate-Limit-Reset can be seen waiting without a test taking a minute.
                 remaining = 0;
+                reset = Math.Min(reset, state.Now.AddSeconds(2).ToUnixTimeSeconds());
             }
 
             http.Response.Headers["X-Rate-Limit-Limit"] = limit.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -1,0 +1,131 @@
+using Keyman.EndToEnd.Support;
+
+namespace Keyman.EndToEnd.Login;
+
+/// <summary>Each way Okta or STS says no ends in one line naming the problem and the fix, and a documented exit code.</summary>
+public sealed class ErrorTests
+{
+    private static void AssertOneLineFailure(RunResult run, int exitCode, string words)
+    {
+        Assert.True(run.ExitCode == exitCode, run.ToString());
+        var error = Assert.Single(run.StdErr.Split('\n'), l => l.Contains("(ERROR)", StringComparison.Ordinal));
+        Assert.Contains(words, error, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Fix:", error);
+        Assert.DoesNotContain("   at ", run.StdErr); // no stack trace
+        Assert.DoesNotContain(World.Password, run.StdErr);
+    }
+
+    [Theory]
+    [InlineData("jane@example.com", "wrong-password", 11, "rejected the username or password")]
+    [InlineData("nobody@example.com", World.Password, 11, "rejected the username or password")]
+    [InlineData("locked@example.com", World.Password, 12, "locked")]
+    [InlineData("expired@example.com", World.Password, 13, "expired")]
+    [InlineData("enroll@example.com", World.Password, 15, "enrol")]
+    [InlineData("webauthn@example.com", World.Password, 15, "WebAuthn")]
+    public async Task OktaRefusesTheLogin(string user, string password, int exitCode, string words)
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig($"username: {user}", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync([], Answer.With("Password: $", password));
+        AssertOneLineFailure(run, exitCode, words);
+        Assert.DoesNotContain(password, run.StdErr);
+        Assert.False(File.Exists(world.CredentialsPath));
+    }
+
+    [Fact]
+    public async Task RateLimitIsWaitedOutAsOktaSays()
+    {
+        await using var world = await World.StartAsync(null, "okta429=1");
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("rate limit", run.StdErr, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ServerErrorsAreRetriedThenSucceed()
+    {
+        await using var world = await World.StartAsync(null, "okta5xx=1", "sts5xx=1");
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 0, run.ToString());
+    }
+
+    [Fact]
+    public async Task OktaDownForGoodIsANetworkError()
+    {
+        await using var world = await World.StartAsync(null, "okta5xx");
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        AssertOneLineFailure(run, 3, "Okta");
+    }
+
+    [Fact]
+    public async Task NothingListeningIsANetworkError()
+    {
+        await using var world = await World.StartAsync();
+        File.WriteAllText(world.ConfigPath, "org: http://127.0.0.1:9\nusername: nomfa@example.com\n");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        AssertOneLineFailure(run, 3, "Cannot reach Okta");
+    }
+
+    [Fact]
+    public async Task MalformedAppPageIsASamlError()
+    {
+        await using var world = await World.StartAsync(null, "malformedAppPage");
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        Assert.Equal(20, run.ExitCode);
+        Assert.Contains("Fix:", run.StdErr);
+    }
+
+    [Fact]
+    public async Task UnknownAppIdSaysSo()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa0doesNotExist/272");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        AssertOneLineFailure(run, 6, "0oa0doesNotExist");
+    }
+
+    [Fact]
+    public async Task AssertionWithoutAnAwsRoleIsExplained()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa4noRoleAttrQr/272");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        AssertOneLineFailure(run, 20, "no AWS role");
+    }
+
+    [Fact]
+    public async Task RefusedDurationIsRetriedWith3600()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa3roleFirstAbC/272", "role: ReadOnly", "duration: 7200");
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("(WARNING) Error assuming session with duration 7200. Retrying with 3600.", run.StdErr);
+        var expires = DateTimeOffset.Parse(world.Profile("default")!["x_security_token_expires"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61));
+    }
+
+    [Fact]
+    public async Task LongerDurationIsHonouredWhereTheRoleAllowsIt()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync(["--duration", "14400"], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var expires = DateTimeOffset.Parse(world.Profile("default")!["x_security_token_expires"], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(235), TimeSpan.FromMinutes(241));
+    }
+
+    [Fact]
+    public async Task StdinClosedAtThePasswordPromptIsAUsageError()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync();
+        AssertOneLineFailure(run, 2, "standard input ended");
+    }
+}
