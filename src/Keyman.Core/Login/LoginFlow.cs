@@ -51,7 +51,12 @@ public sealed class LoginFlow(KeymanContext context)
         log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
 
         var assertion = await GetAssertionAsync(authenticator, baseUrl, app.AppId, cancellationToken);
-        var role = await ChooseRoleAsync(config, assertion, cancellationToken);
+
+        // --account may name an entry of the config's accounts list (an Okta app) rather than an AWS account ID.
+        var accountFilter = config.Account is not null && string.Equals(app.Name, config.Account, StringComparison.OrdinalIgnoreCase) && app.Name != app.AppId
+            ? null
+            : config.Account;
+        var role = await ChooseRoleAsync(accountFilter, config.Role, assertion, cancellationToken);
 
         var region = config.EffectiveRegion;
         log.Info($"Starting AWS session for {region}");
@@ -146,9 +151,9 @@ public sealed class LoginFlow(KeymanContext context)
         }
     }
 
-    private async Task<AwsRole> ChooseRoleAsync(KeymanConfig config, SamlAssertion assertion, CancellationToken cancellationToken)
+    private async Task<AwsRole> ChooseRoleAsync(string? account, string? role, SamlAssertion assertion, CancellationToken cancellationToken)
     {
-        var roles = RoleSelection.Filter(assertion.Roles, config.Account, config.Role, accountNames: null);
+        var roles = RoleSelection.Filter(assertion.Roles, account, role, accountNames: null);
         if (roles.Count == 1)
         {
             return roles[0];
