@@ -19,7 +19,9 @@ internal static class LoginCommand
 
         options.Duration.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int d && d is < KeymanConfig.MinDuration or > KeymanConfig.MaxDuration)
+            // Only range-check a value that parsed; System.CommandLine reports an unparsable one itself.
+            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var d)
+                && d is < KeymanConfig.MinDuration or > KeymanConfig.MaxDuration)
             {
                 result.AddError($"--duration {d} is outside 900 to 43200 seconds.");
             }

@@ -30,7 +30,7 @@ public sealed record Answer(string PromptPattern, Func<string, string> Reply)
 
 /// <summary>
 /// Runs a published binary the way a user would: arguments, an environment, and answers typed at its prompts in order
-/// (like expect), reading stdout and stderr separately.
+/// (like expect), keeping stdout and stderr apart for the assertions.
 /// </summary>
 public static class KeymanProcess
 {
@@ -87,9 +87,13 @@ public static class KeymanProcess
         }
 
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        // Prompts are matched against what a user would see: both streams, interleaved as they arrive.
+        var screen = new StringBuilder();
+        var stdoutText = new StringBuilder();
         var stderr = new StringBuilder();
-        var stderrDone = PumpAsync(process.StandardError, stderr);
+        var stdoutDone = PumpAsync(process.StandardOutput, stdoutText, screen);
+        var stderrDone = PumpAsync(process.StandardError, stderr, screen);
+        var stdout = stdoutDone.ContinueWith(_ => Snapshot(stdoutText), TaskScheduler.Default);
         using var timer = new CancellationTokenSource(timeout);
         try
         {
@@ -100,11 +104,7 @@ public static class KeymanProcess
                 while (true)
                 {
                     timer.Token.ThrowIfCancellationRequested();
-                    string text;
-                    lock (stderr)
-                    {
-                        text = stderr.ToString();
-                    }
+                    var text = Snapshot(screen);
 
                     var match = pattern.Match(text, consumed);
                     if (match.Success)
@@ -146,7 +146,7 @@ public static class KeymanProcess
         }
     }
 
-    private static async Task PumpAsync(StreamReader reader, StringBuilder into)
+    private static async Task PumpAsync(StreamReader reader, StringBuilder into, StringBuilder screen)
     {
         var buffer = new char[1024];
         int read;
@@ -155,6 +155,11 @@ public static class KeymanProcess
             lock (into)
             {
                 into.Append(buffer, 0, read);
+            }
+
+            lock (screen)
+            {
+                screen.Append(buffer, 0, read);
             }
         }
     }
