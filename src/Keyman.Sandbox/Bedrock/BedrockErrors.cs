@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Keyman.Sandbox.Bedrock;
@@ -27,6 +29,9 @@ internal static class BedrockErrors
         new BedrockJsonResult(status, new JsonObject { ["message"] = message }, type + ":" + (frontDoor ? CoralNamespace : BedrockNamespace));
 
     public static IResult Json(JsonNode body) => new BedrockJsonResult(200, body, null);
+
+    /// <summary>AWS writes quotes and apostrophes as they are, not as \u0022 / \u0027.</summary>
+    public static readonly JsonSerializerOptions Wire = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 }
 
 internal sealed class BedrockJsonResult(int status, JsonNode body, string? errorType, IReadOnlyDictionary<string, string>? headers = null) : IResult
@@ -46,6 +51,6 @@ internal sealed class BedrockJsonResult(int status, JsonNode body, string? error
         }
 
         http.Response.ContentType = "application/json";
-        return http.Response.WriteAsync(body.ToJsonString());
+        return http.Response.WriteAsync(body.ToJsonString(BedrockErrors.Wire));
     }
 }

@@ -200,7 +200,7 @@ internal static partial class RuntimeEndpoints
 
         async Task Chunk(JsonObject chunk)
         {
-            var json = Encoding.UTF8.GetBytes(chunk.ToJsonString());
+            var json = Encoding.UTF8.GetBytes(chunk.ToJsonString(BedrockErrors.Wire));
             var payload = new JsonObject { ["bytes"] = Convert.ToBase64String(json), ["p"] = Padding[..(1 + (chunkCount++ * 7 % Padding.Length))] };
             await Write(http, [(":event-type", "chunk"), (":content-type", "application/json"), (":message-type", "event")], payload);
             firstByte ??= (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -286,7 +286,7 @@ internal static partial class RuntimeEndpoints
     /// <summary>Each frame goes out on its own, so a client sees the first words before the last are produced.</summary>
     private static async Task Write(HttpContext http, (string, string)[] headers, JsonObject payload)
     {
-        await http.Response.Body.WriteAsync(EventStreamMessage.Encode(headers, Encoding.UTF8.GetBytes(payload.ToJsonString())), http.RequestAborted);
+        await http.Response.Body.WriteAsync(EventStreamMessage.Encode(headers, Encoding.UTF8.GetBytes(payload.ToJsonString(BedrockErrors.Wire))), http.RequestAborted);
         await http.Response.Body.FlushAsync(http.RequestAborted);
     }
 
