@@ -122,6 +122,15 @@ public sealed class BedrockRuntimeTests : BedrockTestBase
     }
 
     [Fact]
+    public async Task Expiring_all_credentials_from_the_control_endpoint()
+    {
+        var signer = await BedrockRoleSigner();
+        Assert.Equal(HttpStatusCode.OK, (await PostJson("/_sandbox/credentials/expire", new { })).Status);
+        await AssertError(await Invoke(signer, SonnetProfile, GeorgiaBody()), HttpStatusCode.Forbidden, "ExpiredTokenException",
+            "The security token included in the request is expired");
+    }
+
+    [Fact]
     public async Task A_region_without_bedrock_drops_the_connection()
     {
         var signer = await BedrockRoleSigner("sa-east-1");
