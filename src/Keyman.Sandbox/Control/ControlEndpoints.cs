@@ -130,6 +130,21 @@ internal static class ControlEndpoints
             return Results.Json(new { now = OktaJson.Time(state.Now), offsetSeconds = (long)state.Clock.Offset.TotalSeconds });
         });
 
+        // Expires every credential issued so far (later ones are unaffected), without moving the clock.
+        control.MapPost("/credentials/expire", (SandboxState state) =>
+        {
+            lock (state.Sync)
+            {
+                var now = state.Now;
+                foreach (var key in state.Credentials.Keys.ToList())
+                {
+                    state.Credentials[key] = state.Credentials[key] with { Expiration = now };
+                }
+
+                return Results.Json(new { expired = state.Credentials.Count });
+            }
+        });
+
         control.MapGet("/scenario", (SandboxState state) =>
             Results.Text(System.Text.Json.JsonSerializer.Serialize(state.Scenario, Scenario.ScenarioJsonContext.Default.ScenarioDocument), "application/json"));
     }

@@ -18,6 +18,18 @@ public sealed class FaultSwitches
 
     public bool MalformedAppPage { get; private set; }
 
+    /// <summary>Bedrock calls answered 429 ThrottlingException.</summary>
+    public int BedrockThrottle { get; private set; }
+
+    /// <summary>Response streams cut short by a modelStreamErrorException frame.</summary>
+    public int BedrockStreamError { get; private set; }
+
+    /// <summary>Response streams cut short by a throttlingException frame.</summary>
+    public int BedrockStreamThrottle { get; private set; }
+
+    /// <summary>Invocations refused as if model access had not been granted in the account.</summary>
+    public int BedrockModelNotEnabled { get; private set; }
+
     public void Set(string name, int value)
     {
         lock (sync)
@@ -29,7 +41,13 @@ public sealed class FaultSwitches
                 case "sts5xx": Sts5xx = value; break;
                 case "latencyms": LatencyMs = value; break;
                 case "malformedapppage": MalformedAppPage = value != 0; break;
-                default: throw new ArgumentException($"Unknown fault '{name}'. Known: okta429, okta5xx, sts5xx, latencyMs, malformedAppPage.");
+                case "bedrockthrottle": BedrockThrottle = value; break;
+                case "bedrockstreamerror": BedrockStreamError = value; break;
+                case "bedrockstreamthrottle": BedrockStreamThrottle = value; break;
+                case "bedrockmodelnotenabled": BedrockModelNotEnabled = value; break;
+                default: throw new ArgumentException(
+                    $"Unknown fault '{name}'. Known: okta429, okta5xx, sts5xx, latencyMs, malformedAppPage, "
+                    + "bedrockThrottle, bedrockStreamError, bedrockStreamThrottle, bedrockModelNotEnabled.");
             }
         }
     }
@@ -50,6 +68,18 @@ public sealed class FaultSwitches
                 case "sts5xx" when Sts5xx > 0:
                     if (Sts5xx != int.MaxValue) Sts5xx--;
                     return true;
+                case "bedrockThrottle" when BedrockThrottle > 0:
+                    if (BedrockThrottle != int.MaxValue) BedrockThrottle--;
+                    return true;
+                case "bedrockStreamError" when BedrockStreamError > 0:
+                    if (BedrockStreamError != int.MaxValue) BedrockStreamError--;
+                    return true;
+                case "bedrockStreamThrottle" when BedrockStreamThrottle > 0:
+                    if (BedrockStreamThrottle != int.MaxValue) BedrockStreamThrottle--;
+                    return true;
+                case "bedrockModelNotEnabled" when BedrockModelNotEnabled > 0:
+                    if (BedrockModelNotEnabled != int.MaxValue) BedrockModelNotEnabled--;
+                    return true;
                 default:
                     return false;
             }
@@ -67,6 +97,10 @@ public sealed class FaultSwitches
                 ["sts5xx"] = Sts5xx,
                 ["latencyMs"] = LatencyMs,
                 ["malformedAppPage"] = MalformedAppPage,
+                ["bedrockThrottle"] = BedrockThrottle,
+                ["bedrockStreamError"] = BedrockStreamError,
+                ["bedrockStreamThrottle"] = BedrockStreamThrottle,
+                ["bedrockModelNotEnabled"] = BedrockModelNotEnabled,
             };
         }
     }

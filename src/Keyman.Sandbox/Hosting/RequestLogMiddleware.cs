@@ -102,6 +102,9 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
             || path.StartsWith("/home/", StringComparison.Ordinal)
             || path.StartsWith("/login/", StringComparison.Ordinal) => "okta",
         "/" => "sts",
+        _ when path.StartsWith("/foundation-models", StringComparison.Ordinal)
+            || path.StartsWith("/inference-profiles", StringComparison.Ordinal) => "bedrock",
+        _ when path.StartsWith("/model/", StringComparison.Ordinal) => "bedrock-runtime",
         _ => "other",
     };
 }

@@ -66,7 +66,8 @@ public static class SandboxHost
         ControlEndpoints.Map(app);
         app.MapFallback("/api/{**rest}", (HttpContext http) =>
             OktaJson.Error(404, "E0000007", $"Not found: Resource not found: {http.Request.Path} (GenericResource)"));
-        // Bedrock endpoints (/foundation-models, /inference-profiles, /model/...) are mapped here by a later change.
+        Bedrock.ControlPlaneEndpoints.Map(app);
+        Bedrock.RuntimeEndpoints.Map(app);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -17,6 +17,8 @@ public sealed class ScenarioDocument
 
     public List<ScenarioRole> Roles { get; set; } = [];
 
+    public ScenarioBedrock Bedrock { get; set; } = new();
+
     public ScenarioUser? FindUser(string login) =>
         Users.FirstOrDefault(u => string.Equals(u.Login, login, StringComparison.OrdinalIgnoreCase));
 
