@@ -251,6 +251,6 @@ public static partial class BedrockErrors
         return null;
     }
 
-    [GeneratedRegex(@"User: (?<user>\S+) is not authorized to perform: (?<action>[\w:-]+)(?: on resource: (?<resource>\S+?))?(?:[ .,]|$)")]
+    [GeneratedRegex(@"User: (?<user>\S+) is not authorized to perform: (?<action>[\w:-]+?)(?: on resource: (?<resource>\S+?))?(?=[.,]?(?:\s|$))")]
     private static partial Regex AccessDeniedRegex();
 }
