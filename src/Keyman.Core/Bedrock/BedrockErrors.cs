@@ -145,10 +145,11 @@ public static partial class BedrockErrors
                 {
                     var who = Amazon(denied.Groups["user"].Value);
                     var action = denied.Groups["action"].Value;
-                    var resource = denied.Groups["resource"].Success ? denied.Groups["resource"].Value : model ?? "the resource";
+                    var resource = denied.Groups["resource"].Success ? denied.Groups["resource"].Value : model;
+                    var on = resource is null ? "" : $" on {resource}";
                     return new BedrockException(ExitCodes.BedrockAccessDenied,
-                        $"Your role {who} is not allowed {action} on {resource}",
-                        $"Send this to your DevOps team: role {who} needs an IAM policy allowing {action} on {resource} (region {region}). AWS said: {message}",
+                        $"Your role {who} is not allowed {action}{on}",
+                        $"Send this to your DevOps team: role {who} needs an IAM policy allowing {action}{on} (region {region}). AWS said: {message}",
                         type, status);
                 }
 
