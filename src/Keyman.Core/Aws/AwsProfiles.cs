@@ -222,7 +222,7 @@ public sealed class AwsProfiles
                     throw Unsupported(current, "credential_process", configPath);
                 }
 
-                if (staticKeys is null && Value(values, "sso_session") is not null || Value(values, "sso_start_url") is not null && staticKeys is null)
+                if (staticKeys is null && (Value(values, "sso_session") is not null || Value(values, "sso_start_url") is not null))
                 {
                     throw Unsupported(current, "sso_session / sso_start_url", configPath);
                 }

@@ -269,4 +269,26 @@ public sealed class AwsProfilesTests : IDisposable
             AwsProfiles.CallerRole("User: arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com is not authorized to perform: sts:AssumeRole on resource: x"));
         Assert.Null(AwsProfiles.CallerRole("Access denied"));
     }
+
+    [Fact]
+    public void Unsupported_sources_are_named_and_credential_source_environment_works()
+    {
+        Config($"""
+            [profile proc]
+            credential_process = /usr/bin/thing
+            [profile sso]
+            sso_session = corp
+            [profile envrole]
+            role_arn = {BedrockRole}
+            credential_source = Environment
+            """);
+        var proc = Assert.Throws<KeymanException>(() => Profiles().Plan("proc", null));
+        Assert.Equal(ExitCodes.AwsProfileInvalid, proc.ExitCode);
+        Assert.Contains("credential_process", proc.Message, StringComparison.Ordinal);
+        Assert.Contains("sso_session", Assert.Throws<KeymanException>(() => Profiles().Plan("sso", null)).Message, StringComparison.Ordinal);
+
+        var plan = Profiles(("AWS_ACCESS_KEY_ID", "AKIAENV"), ("AWS_SECRET_ACCESS_KEY", "s")).Plan("envrole", null);
+        Assert.Equal(AwsCredentialOrigin.Environment, plan.BaseCredentials!.Origin);
+        Assert.Equal(BedrockRole, plan.TargetRoleArn);
+    }
 }
