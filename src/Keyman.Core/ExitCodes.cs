@@ -29,5 +29,17 @@ public static class ExitCodes
     public const int StsRefused = 22;
     public const int CredentialsFile = 23;
 
+    // Bedrock / AWS profile
+    public const int AwsProfileInvalid = 30;
+    public const int AwsCredentialsMissing = 31;
+    public const int AwsCredentialsExpired = 32;
+    public const int AssumeRoleRefused = 33;
+    public const int BedrockAccessDenied = 34;
+    public const int BedrockModelNotEnabled = 35;
+    public const int BedrockModelInvalid = 36;
+    public const int BedrockThrottled = 37;
+    public const int BedrockRequestInvalid = 38;
+    public const int BedrockServiceError = 39;
+
     public const int Cancelled = 130;
 }

@@ -1,0 +1,739 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.SecurityToken;
+using Amazon.SecurityToken.Model;
+using Keyman.Core.Ui;
+
+namespace Keyman.Core.Aws;
+
+/// <summary>Where a set of AWS credentials came from.</summary>
+public enum AwsCredentialOrigin
+{
+    /// <summary>AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.</summary>
+    Environment,
+
+    /// <summary>Static keys in the shared credentials file (~/.aws/credentials).</summary>
+    CredentialsFile,
+
+    /// <summary>Static keys in the config file (~/.aws/config).</summary>
+    ConfigFile,
+
+    /// <summary>sts:AssumeRole for a profile's role_arn.</summary>
+    AssumedRole,
+}
+
+/// <summary>
+/// Credentials to sign AWS requests with, and where they came from. <see cref="ToString"/> never shows the secret key
+/// or the session token.
+/// </summary>
+public sealed record AwsSigningCredentials(
+    string AccessKeyId,
+    string SecretAccessKey,
+    string? SessionToken,
+    DateTimeOffset? Expiration,
+    AwsCredentialOrigin Origin,
+    string? Profile,
+    string? FilePath,
+    string? RoleArn = null)
+{
+    public bool IsExpired(DateTimeOffset now) => Expiration is { } expiration && expiration <= now;
+
+    /// <summary>For messages: "profile default in /home/me/.aws/credentials", "the AWS_ACCESS_KEY_ID environment variables", …</summary>
+    public string Describe() => Origin switch
+    {
+        AwsCredentialOrigin.Environment => "the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables",
+        AwsCredentialOrigin.AssumedRole => $"role {RoleArn} (assumed for profile {Profile})",
+        _ => $"profile {Profile} in {FilePath}",
+    };
+
+    public override string ToString() =>
+        $"AwsSigningCredentials {{ AccessKeyId = {AccessKeyId}, SecretAccessKey = ***, SessionToken = {(SessionToken is null ? "null" : "***")}, "
+        + $"Expiration = {(Expiration is { } e ? AwsCredentials.FormatRfc3339(e) : "unknown")}, Origin = {Origin}, Profile = {Profile}, FilePath = {FilePath}, RoleArn = {RoleArn} }}";
+}
+
+/// <summary>One sts:AssumeRole step of a profile chain: <see cref="Profile"/>'s role_arn, assumed with <see cref="SourceProfile"/>'s credentials.</summary>
+public sealed record AwsRoleLink(
+    string Profile,
+    string RoleArn,
+    string SourceProfile,
+    string? RoleSessionName,
+    string? ExternalId,
+    int? DurationSeconds);
+
+/// <summary>
+/// A profile resolved without any network call: the region, the base credentials (possibly missing or expired) and the
+/// roles to assume on top of them. <c>keyman doctor</c> reports this; <see cref="AwsProfiles.ResolveAsync"/> acts on it.
+/// </summary>
+public sealed record AwsProfilePlan(
+    string Profile,
+    string ProfileOrigin,
+    string Region,
+    string RegionOrigin,
+    string ConfigPath,
+    string CredentialsPath,
+    string BaseProfile,
+    AwsSigningCredentials? BaseCredentials,
+    IReadOnlyList<AwsRoleLink> Roles)
+{
+    /// <summary>The role the profile finally acts as, when it has a role_arn.</summary>
+    public string? TargetRoleArn => Roles.Count > 0 ? Roles[^1].RoleArn : null;
+
+    /// <summary>One line for doctor: "source profile default: credentials expire at …" / "expired at … — run keyman" / "no credentials — run keyman".</summary>
+    public string DescribeBaseCredentials(DateTimeOffset now)
+    {
+        var who = BaseCredentials?.Origin == AwsCredentialOrigin.Environment
+            ? "environment credentials"
+            : Roles.Count > 0 ? $"source profile {BaseProfile}" : $"profile {BaseProfile}";
+        if (BaseCredentials is null)
+        {
+            return $"{who}: no credentials in {CredentialsPath} — run keyman";
+        }
+
+        if (BaseCredentials.Expiration is not { } expiration)
+        {
+            return $"{who}: credentials from {BaseCredentials.Describe()}, expiry unknown";
+        }
+
+        return BaseCredentials.IsExpired(now)
+            ? $"{who}: credentials expired at {AwsCredentials.FormatRfc3339(expiration)} — run keyman"
+            : $"{who}: credentials expire at {AwsCredentials.FormatRfc3339(expiration)}";
+    }
+}
+
+/// <summary>Credentials ready to sign with, for a profile and region.</summary>
+public sealed record AwsSession(AwsProfilePlan Plan, AwsSigningCredentials Credentials)
+{
+    public string Profile => Plan.Profile;
+
+    public string Region => Plan.Region;
+}
+
+/// <summary>
+/// Resolves credentials and region for a named AWS profile the way the AWS CLI does: environment keys (unless a profile
+/// was given with --profile), else the profile in ~/.aws/config and ~/.aws/credentials (credentials-file keys win),
+/// following role_arn + source_profile chains with sts:AssumeRole. Failures are typed with a fix and an exit code.
+/// </summary>
+public sealed class AwsProfiles
+{
+    public const string DefaultRegion = "us-east-1";
+    public const string DefaultProfile = "default";
+
+    private readonly IEnvironment _environment;
+    private readonly ILog _log;
+    private readonly TimeProvider _time;
+    private readonly HttpMessageHandler? _stsHandler;
+
+    /// <param name="stsHandler">Sends STS requests instead of the SDK's own client (tests, proxies). Not disposed.</param>
+    public AwsProfiles(IEnvironment environment, ILog log, TimeProvider? time = null, HttpMessageHandler? stsHandler = null)
+    {
+        _environment = environment ?? throw new ArgumentNullException(nameof(environment));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+        _time = time ?? TimeProvider.System;
+        _stsHandler = stsHandler;
+    }
+
+    /// <summary>Retries of one STS call after throttling, 5xx and network errors.</summary>
+    public int MaxErrorRetry { get; init; } = 2;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The profile to use and why: --profile, else AWS_PROFILE, else "default".</summary>
+    public static (string Name, string Origin) ProfileName(string? explicitProfile, IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (!string.IsNullOrWhiteSpace(explicitProfile))
+        {
+            return (explicitProfile.Trim(), "--profile");
+        }
+
+        var fromEnvironment = environment.Get("AWS_PROFILE")?.Trim();
+        return string.IsNullOrEmpty(fromEnvironment) ? (DefaultProfile, "default") : (fromEnvironment, "AWS_PROFILE");
+    }
+
+    /// <summary>Profile names in the config and credentials files, config first, without duplicates.</summary>
+    public IReadOnlyList<string> ListProfiles()
+    {
+        var (config, credentials) = LoadFiles(out _, out _);
+        return ListProfiles(config, credentials);
+    }
+
+    /// <summary>Resolves everything that needs no network call.</summary>
+    /// <exception cref="KeymanException">
+    /// AwsProfileNotFound (profile missing or a '$' placeholder), AwsProfileInvalid (bad role_arn, missing source_profile,
+    /// cycle, unsupported source), AwsCredentialsMissing (partial environment keys), Config (unreadable file).
+    /// </exception>
+    public AwsProfilePlan Plan(string? explicitProfile, string? explicitRegion)
+    {
+        var (profile, profileOrigin) = ProfileName(explicitProfile, _environment);
+        var (config, credentials) = LoadFiles(out var configPath, out var credentialsPath);
+        if (profile.StartsWith('$'))
+        {
+            throw PlaceholderProfile(profile, profileOrigin, config, credentials);
+        }
+
+        var exists = Merged(config, credentials, profile) is not null;
+        var region = ResolveRegion(explicitRegion, profile, config, credentials, configPath, credentialsPath);
+
+        if (explicitProfile is null && EnvironmentCredentials() is { } environmentCredentials)
+        {
+            if (!exists && profile != DefaultProfile)
+            {
+                throw NotFound(profile, profileOrigin, configPath, config, credentials);
+            }
+
+            if (profileOrigin == "AWS_PROFILE")
+            {
+                _log.Debug($"Using AWS credentials from the environment (AWS_ACCESS_KEY_ID); AWS_PROFILE={profile} only supplies the region. Unset AWS_ACCESS_KEY_ID to use the profile's credentials.");
+            }
+
+            return new AwsProfilePlan(profile, profileOrigin, region.Region, region.Origin, configPath, credentialsPath,
+                profile, environmentCredentials, []);
+        }
+
+        if (!exists && profile != DefaultProfile)
+        {
+            throw NotFound(profile, profileOrigin, configPath, config, credentials);
+        }
+
+        var roles = new List<AwsRoleLink>();
+        var visited = new List<string>();
+        var current = profile;
+        AwsSigningCredentials? baseCredentials = null;
+        while (true)
+        {
+            visited.Add(current);
+            var values = Merged(config, credentials, current);
+            if (values is null)
+            {
+                // Only "default" may be absent at the top; a missing source profile is caught below.
+                break;
+            }
+
+            var staticKeys = StaticCredentials(current, config, credentials, configPath, credentialsPath);
+            var roleArn = Value(values, "role_arn");
+            // botocore: the requested profile's role_arn wins over its own keys; a source profile's keys win over its role_arn.
+            if (roleArn is null || (staticKeys is not null && current != profile))
+            {
+                if (staticKeys is null && Value(values, "credential_process") is not null)
+                {
+                    throw Unsupported(current, "credential_process", configPath);
+                }
+
+                if (staticKeys is null && (Value(values, "sso_session") is not null || Value(values, "sso_start_url") is not null))
+                {
+                    throw Unsupported(current, "sso_session / sso_start_url", configPath);
+                }
+
+                baseCredentials = staticKeys;
+                break;
+            }
+
+            var source = Value(values, "source_profile");
+            var credentialSource = Value(values, "credential_source");
+            ValidateRoleArn(current, roleArn, configPath);
+            var link = new AwsRoleLink(current, roleArn, source ?? credentialSource ?? "", Value(values, "role_session_name"),
+                Value(values, "external_id"), ParseDuration(current, Value(values, "duration_seconds"), configPath));
+            roles.Insert(0, link);
+
+            if (source is null && credentialSource is null)
+            {
+                throw new KeymanException(ExitCodes.AwsProfileInvalid,
+                    $"AWS profile '{current}' has role_arn but no source_profile in {configPath}",
+                    $"Add 'source_profile = default' (the profile Keyman writes credentials to) under [{Header(current)}], as in the how-to's step 0.");
+            }
+
+            if (source is not null && credentialSource is not null)
+            {
+                throw new KeymanException(ExitCodes.AwsProfileInvalid,
+                    $"AWS profile '{current}' has both source_profile and credential_source in {configPath}",
+                    $"Keep only 'source_profile = default' under [{Header(current)}].");
+            }
+
+            if (credentialSource is not null)
+            {
+                if (!string.Equals(credentialSource, "Environment", StringComparison.Ordinal))
+                {
+                    throw Unsupported(current, $"credential_source = {credentialSource}", configPath);
+                }
+
+                baseCredentials = EnvironmentCredentials();
+                current = "(environment)";
+                break;
+            }
+
+            if (source!.StartsWith('$'))
+            {
+                throw new KeymanException(ExitCodes.AwsProfileInvalid,
+                    $"source_profile of AWS profile '{current}' is the placeholder text {source} in {configPath}",
+                    "Replace it with the profile Keyman writes credentials to, usually 'default'.");
+            }
+
+            if (source == current)
+            {
+                // A profile may name itself as source when it holds static keys (botocore allows this).
+                baseCredentials = staticKeys;
+                break;
+            }
+
+            if (visited.Contains(source))
+            {
+                throw new KeymanException(ExitCodes.AwsProfileInvalid,
+                    $"The source_profile chain of AWS profile '{profile}' loops: {string.Join(" -> ", visited)} -> {source}",
+                    $"Fix source_profile in {configPath} so the chain ends at a profile with credentials (usually 'default').");
+            }
+
+            if (Merged(config, credentials, source) is null)
+            {
+                throw new KeymanException(ExitCodes.AwsProfileInvalid,
+                    $"AWS profile '{current}' names source_profile '{source}', which is in neither {configPath} nor {credentialsPath}",
+                    source == DefaultProfile
+                        ? $"Run keyman to log in; it writes [default] to {credentialsPath}."
+                        : $"Fix source_profile under [{Header(current)}] (usually 'default'), or run keyman --profile {source}.");
+            }
+
+            current = source;
+        }
+
+        return new AwsProfilePlan(profile, profileOrigin, region.Region, region.Origin, configPath, credentialsPath,
+            current, baseCredentials, roles);
+    }
+
+    /// <summary>Resolves the profile and assumes its roles, giving credentials to sign Bedrock requests with.</summary>
+    /// <exception cref="KeymanException">
+    /// Everything <see cref="Plan"/> throws; AwsCredentialsMissing / AwsCredentialsExpired for the base credentials;
+    /// AssumeRoleRefused, AwsCredentialsExpired or Network from STS.
+    /// </exception>
+    public async Task<AwsSession> ResolveAsync(string? explicitProfile, string? explicitRegion, CancellationToken cancellationToken)
+    {
+        var plan = Plan(explicitProfile, explicitRegion);
+        var credentials = plan.BaseCredentials;
+        if (credentials is null)
+        {
+            var whose = plan.Roles.Count > 0 ? $"source profile '{plan.BaseProfile}' of AWS profile '{plan.Profile}'" : $"AWS profile '{plan.BaseProfile}'";
+            throw new KeymanException(ExitCodes.AwsCredentialsMissing,
+                $"The {whose} has no credentials in {plan.CredentialsPath}",
+                plan.BaseProfile == DefaultProfile || plan.Roles.Count > 0
+                    ? $"Run keyman to log in; it writes them to [{plan.BaseProfile}] in {plan.CredentialsPath}."
+                    : $"Run keyman --profile {plan.BaseProfile} to log in.");
+        }
+
+        var now = _time.GetUtcNow();
+        if (credentials.IsExpired(now))
+        {
+            throw new KeymanException(ExitCodes.AwsCredentialsExpired,
+                $"The AWS credentials of {credentials.Describe()} expired at {AwsCredentials.FormatRfc3339(credentials.Expiration!.Value)}",
+                "Run keyman to log in again.");
+        }
+
+        _log.Debug($"AWS profile {plan.Profile} ({plan.ProfileOrigin}), region {plan.Region} ({plan.RegionOrigin}); base credentials from {credentials.Describe()}");
+        foreach (var link in plan.Roles)
+        {
+            credentials = await AssumeRoleAsync(credentials, link, plan.Region, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new AwsSession(plan, credentials);
+    }
+
+    private async Task<AwsSigningCredentials> AssumeRoleAsync(AwsSigningCredentials source, AwsRoleLink link, string region, CancellationToken cancellationToken)
+    {
+        var configured = new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts);
+        var endpoint = configured ?? AwsEndpoints.DefaultSts(region);
+        var sessionName = link.RoleSessionName ?? $"keyman-{_time.GetUtcNow().ToUnixTimeSeconds()}";
+        _log.Info($"Assuming role: {link.RoleArn}");
+        _log.Debug($"STS endpoint: {endpoint}; session name {sessionName}; source credentials from {source.Describe()}");
+        try
+        {
+            using var client = CreateClient(source, region, configured);
+            var request = new AssumeRoleRequest { RoleArn = link.RoleArn, RoleSessionName = sessionName };
+            if (link.ExternalId is not null)
+            {
+                request.ExternalId = link.ExternalId;
+            }
+
+            if (link.DurationSeconds is { } duration)
+            {
+                request.DurationSeconds = duration;
+            }
+
+            var response = await client.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
+            var issued = response.Credentials;
+            if (issued is null || string.IsNullOrEmpty(issued.AccessKeyId) || string.IsNullOrEmpty(issued.SecretAccessKey)
+                || string.IsNullOrEmpty(issued.SessionToken))
+            {
+                throw new KeymanException(ExitCodes.AssumeRoleRefused, $"AWS STS answered AssumeRole for {link.RoleArn} without complete credentials",
+                    "Retry; if it persists, check AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL and any proxy in between.");
+            }
+
+            DateTimeOffset? expiration = issued.Expiration is { } e
+                ? new DateTimeOffset(e.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(e, DateTimeKind.Utc) : e.ToUniversalTime(), TimeSpan.Zero)
+                : null;
+            _log.Debug($"Assumed {link.RoleArn}; credentials expire at {(expiration is { } x ? AwsCredentials.FormatRfc3339(x) : "(unknown)")}");
+            return new AwsSigningCredentials(issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken, expiration,
+                AwsCredentialOrigin.AssumedRole, link.Profile, null, link.RoleArn);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            throw MapStsFailure(ex, source, link, endpoint);
+        }
+    }
+
+    private AmazonSecurityTokenServiceClient CreateClient(AwsSigningCredentials source, string region, Uri? configured)
+    {
+        var config = new AmazonSecurityTokenServiceConfig
+        {
+            // Keyman resolves endpoint overrides itself, from the injected environment.
+            IgnoreConfiguredEndpointUrls = true,
+            RetryMode = RequestRetryMode.Standard,
+            MaxErrorRetry = MaxErrorRetry,
+            Timeout = Timeout,
+        };
+        if (configured is not null)
+        {
+            config.ServiceURL = configured.ToString();
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        if (_stsHandler is not null)
+        {
+            config.HttpClientFactory = new HandlerHttpClientFactory(_stsHandler, Timeout);
+        }
+
+        AWSCredentials credentials = source.SessionToken is null
+            ? new BasicAWSCredentials(source.AccessKeyId, source.SecretAccessKey)
+            : new SessionAWSCredentials(source.AccessKeyId, source.SecretAccessKey, source.SessionToken);
+        return new AmazonSecurityTokenServiceClient(credentials, config);
+    }
+
+    private Exception MapStsFailure(Exception ex, AwsSigningCredentials source, AwsRoleLink link, Uri endpoint)
+    {
+        if (ex is KeymanException)
+        {
+            return ex;
+        }
+
+        if (ex is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode))
+        {
+            var detail = OneLine(service.Message);
+            switch (service.ErrorCode)
+            {
+                case "AccessDenied" or "AccessDeniedException":
+                    var caller = CallerRole(detail);
+                    var from = caller ?? $"the role in {source.Describe()}";
+                    return new KeymanException(ExitCodes.AssumeRoleRefused,
+                        $"AWS refused to let {from} assume {link.RoleArn} (role_arn of profile '{link.Profile}'): {detail}",
+                        $"The trust policy of {link.RoleArn} must allow sts:AssumeRole from {from}"
+                        + (link.ExternalId is not null ? " with the profile's external_id" : "")
+                        + ", and that role needs sts:AssumeRole on it. Send this to your DevOps team; also check role_arn in the profile.", ex);
+                case "ExpiredToken" or "ExpiredTokenException" or "RequestExpired":
+                    return new KeymanException(ExitCodes.AwsCredentialsExpired,
+                        $"The AWS credentials of {source.Describe()} are expired (STS: {detail})", "Run keyman to log in again.", ex);
+                case "InvalidClientTokenId" or "UnrecognizedClientException" or "SignatureDoesNotMatch" or "IncompleteSignature":
+                    return new KeymanException(ExitCodes.AwsCredentialsExpired,
+                        $"AWS STS does not accept the credentials of {source.Describe()} ({service.ErrorCode}: {detail})",
+                        "They are expired or invalid: run keyman to log in again. If that doesn't help, check this machine's clock.", ex);
+                case "ValidationError" when detail.Contains("Duration", StringComparison.OrdinalIgnoreCase):
+                    return new KeymanException(ExitCodes.AssumeRoleRefused,
+                        $"AWS refused duration_seconds {link.DurationSeconds} for {link.RoleArn}: {detail}",
+                        $"Lower duration_seconds of profile '{link.Profile}' (roles assumed from another role are capped at 3600), or remove it.", ex);
+                case "RegionDisabledException":
+                    return new KeymanException(ExitCodes.AssumeRoleRefused,
+                        $"AWS STS is not activated in the region of {endpoint} for this account: {detail}",
+                        "Use another region (--region or the profile's region), or ask DevOps to activate STS there.", ex);
+                default:
+                    return new KeymanException(ExitCodes.AssumeRoleRefused,
+                        $"AWS STS refused AssumeRole for {link.RoleArn} ({service.ErrorCode}): {detail}",
+                        "Run with --debug for details; check role_arn of the profile with your DevOps team.", ex);
+            }
+        }
+
+        if (ex is TypeInitializationException)
+        {
+            return new KeymanException(ExitCodes.Config, "The AWS SDK cannot parse the AWS config or credentials file",
+                "Fix or remove the malformed line (every line must be a [section], key = value, or a comment).", ex);
+        }
+
+        if (IsNetwork(ex))
+        {
+            return new KeymanException(ExitCodes.Network, $"Cannot reach AWS STS at {endpoint}",
+                "Check your network, proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, then retry.", ex);
+        }
+
+        return new KeymanException(ExitCodes.AssumeRoleRefused, $"AWS STS AssumeRole for {link.RoleArn} failed: {OneLine(ex.Message)}",
+            "Run with --debug for details.", ex);
+    }
+
+    /// <summary>"User: arn:aws:sts::1:assumed-role/Dev/jane is not authorized…" -> arn:aws:iam::1:role/Dev.</summary>
+    internal static string? CallerRole(string message)
+    {
+        var match = Regex.Match(message, @"User: (?<arn>arn:[\w-]+:(?:sts|iam)::\d+:[^\s]+)");
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        var arn = match.Groups["arn"].Value;
+        var assumed = Regex.Match(arn, @"^arn:(?<partition>[\w-]+):sts::(?<account>\d+):assumed-role/(?<role>[^/]+)/");
+        return assumed.Success
+            ? $"arn:{assumed.Groups["partition"].Value}:iam::{assumed.Groups["account"].Value}:role/{assumed.Groups["role"].Value}"
+            : arn;
+    }
+
+    private AwsSigningCredentials? EnvironmentCredentials()
+    {
+        var keyId = _environment.Get("AWS_ACCESS_KEY_ID")?.Trim();
+        var secret = _environment.Get("AWS_SECRET_ACCESS_KEY")?.Trim();
+        if (keyId is null && secret is null)
+        {
+            return null;
+        }
+
+        if (keyId is null || secret is null)
+        {
+            var (set, missing) = keyId is null ? ("AWS_SECRET_ACCESS_KEY", "AWS_ACCESS_KEY_ID") : ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+            throw new KeymanException(ExitCodes.AwsCredentialsMissing, $"{set} is set but {missing} is not",
+                $"Set both (and AWS_SESSION_TOKEN for temporary credentials), or unset {set} to use the AWS profile.");
+        }
+
+        var token = _environment.Get("AWS_SESSION_TOKEN")?.Trim() ?? _environment.Get("AWS_SECURITY_TOKEN")?.Trim();
+        return new AwsSigningCredentials(keyId, secret, token, ParseExpiry(_environment.Get("AWS_CREDENTIAL_EXPIRATION")),
+            AwsCredentialOrigin.Environment, null, null);
+    }
+
+    /// <summary>Static keys for a profile: the credentials file's win over the config file's (botocore's provider order).</summary>
+    private static AwsSigningCredentials? StaticCredentials(string profile, IniFile config, IniFile credentials, string configPath, string credentialsPath)
+    {
+        if (Keys(credentials.Section(profile)) is { } fromCredentials)
+        {
+            return fromCredentials with { Origin = AwsCredentialOrigin.CredentialsFile, Profile = profile, FilePath = credentialsPath };
+        }
+
+        return Keys(config.ConfigProfile(profile)) is { } fromConfig
+            ? fromConfig with { Origin = AwsCredentialOrigin.ConfigFile, Profile = profile, FilePath = configPath }
+            : null;
+
+        static AwsSigningCredentials? Keys(IReadOnlyDictionary<string, string>? section)
+        {
+            if (section is null || Value(section, "aws_access_key_id") is not { } keyId || Value(section, "aws_secret_access_key") is not { } secret)
+            {
+                return null;
+            }
+
+            var token = Value(section, "aws_session_token") ?? Value(section, "aws_security_token");
+            var expiry = ParseExpiry(Value(section, "x_security_token_expires"));
+            return new AwsSigningCredentials(keyId, secret, token, expiry, AwsCredentialOrigin.CredentialsFile, null, null);
+        }
+    }
+
+    private (string Region, string Origin) ResolveRegion(string? explicitRegion, string profile, IniFile config, IniFile credentials, string configPath, string credentialsPath)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitRegion))
+        {
+            return (CheckRegion(explicitRegion.Trim(), "--region"), "--region");
+        }
+
+        foreach (var name in new[] { "AWS_REGION", "AWS_DEFAULT_REGION" })
+        {
+            if (_environment.Get(name)?.Trim() is { Length: > 0 } value)
+            {
+                return (CheckRegion(value, name), name);
+            }
+        }
+
+        if (config.ConfigProfile(profile) is { } section && Value(section, "region") is { } fromConfig)
+        {
+            return (CheckRegion(fromConfig, $"region of profile '{profile}' in {configPath}"), $"profile {profile} in {configPath}");
+        }
+
+        if (credentials.Section(profile) is { } credentialsSection && Value(credentialsSection, "region") is { } fromCredentials)
+        {
+            return (CheckRegion(fromCredentials, $"region of profile '{profile}' in {credentialsPath}"), $"profile {profile} in {credentialsPath}");
+        }
+
+        _log.Debug($"No region in --region, AWS_REGION, AWS_DEFAULT_REGION or profile '{profile}'; using {DefaultRegion}");
+        return (DefaultRegion, "default");
+    }
+
+    private static string CheckRegion(string region, string where)
+    {
+        if (region.StartsWith('$'))
+        {
+            throw new KeymanException(ExitCodes.AwsProfileInvalid, $"The {where} is the placeholder text {region}",
+                "Replace it with your AWS region from your DevOps team, e.g. us-east-1.");
+        }
+
+        if (!Regex.IsMatch(region, "^[a-z]{2}(-[a-z]+)+-\\d+$"))
+        {
+            throw new KeymanException(ExitCodes.AwsProfileInvalid, $"The {where} is not an AWS region: '{region}'",
+                "Use a region name such as us-east-1 or eu-west-1.");
+        }
+
+        return region;
+    }
+
+    private static void ValidateRoleArn(string profile, string roleArn, string configPath)
+    {
+        if (roleArn.StartsWith('$'))
+        {
+            throw new KeymanException(ExitCodes.AwsProfileInvalid,
+                $"role_arn of AWS profile '{profile}' is the placeholder text {roleArn} in {configPath}; the how-to's placeholder was not replaced",
+                "Replace it with the role ARN from your DevOps team, e.g. role_arn = arn:aws:iam::123456789012:role/my-bedrock-role.");
+        }
+
+        if (!Regex.IsMatch(roleArn, @"^arn:[\w-]+:iam::\d{12}:role/.+$"))
+        {
+            throw new KeymanException(ExitCodes.AwsProfileInvalid, $"role_arn of AWS profile '{profile}' is not a role ARN: '{roleArn}'",
+                "A role ARN looks like arn:aws:iam::123456789012:role/my-bedrock-role.");
+        }
+    }
+
+    private static int? ParseDuration(string profile, string? value, string configPath)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds < 900 || seconds > 43200)
+        {
+            throw new KeymanException(ExitCodes.AwsProfileInvalid, $"duration_seconds of AWS profile '{profile}' in {configPath} is '{value}'",
+                "Use a number of seconds from 900 to 43200 (3600 at most for a role assumed from another role), or remove it.");
+        }
+
+        return seconds;
+    }
+
+    private static DateTimeOffset? ParseExpiry(string? value) =>
+        value is not null && DateTimeOffset.TryParse(value.Trim(), CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed)
+            ? parsed
+            : null;
+
+    private (IniFile Config, IniFile Credentials) LoadFiles(out string configPath, out string credentialsPath)
+    {
+        configPath = AwsConfigFile.ResolvePath(_environment);
+        credentialsPath = CredentialsFile.ResolvePath(_environment);
+        return (Load(configPath), Load(credentialsPath));
+
+        static IniFile Load(string path)
+        {
+            try
+            {
+                return IniFile.Load(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new KeymanException(ExitCodes.Config, $"Cannot read {path}: {(ex is UnauthorizedAccessException ? "permission denied" : OneLine(ex.Message))}",
+                    $"Check the owner and permissions of {path}.", ex);
+            }
+        }
+    }
+
+    /// <summary>The profile's keys from both files, credentials file winning; null when neither has the profile.</summary>
+    private static Dictionary<string, string>? Merged(IniFile config, IniFile credentials, string profile)
+    {
+        var fromConfig = config.ConfigProfile(profile);
+        var fromCredentials = credentials.Section(profile);
+        if (fromConfig is null && fromCredentials is null)
+        {
+            return null;
+        }
+
+        var merged = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in new[] { fromConfig, fromCredentials })
+        {
+            foreach (var (key, value) in section ?? new Dictionary<string, string>())
+            {
+                merged[key] = value;
+            }
+        }
+
+        return merged;
+    }
+
+    private static List<string> ListProfiles(IniFile config, IniFile credentials)
+    {
+        var names = new List<string>();
+        foreach (var section in config.SectionNames)
+        {
+            var name = section == "default" ? section : section.StartsWith("profile ", StringComparison.Ordinal) ? section[8..].Trim() : null;
+            if (name is { Length: > 0 } && !names.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        foreach (var section in credentials.SectionNames)
+        {
+            if (!names.Contains(section))
+            {
+                names.Add(section);
+            }
+        }
+
+        return names;
+    }
+
+    private static KeymanException NotFound(string profile, string origin, string configPath, IniFile config, IniFile credentials)
+    {
+        var names = ListProfiles(config, credentials);
+        var source = origin == "AWS_PROFILE" ? $" (from AWS_PROFILE)" : origin == "--profile" ? " (from --profile)" : "";
+        var available = names.Count > 0
+            ? $"Existing profiles: {string.Join(", ", names)}. "
+            : "No profiles exist yet. ";
+        return new KeymanException(ExitCodes.AwsProfileNotFound, $"AWS profile '{profile}'{source} is not in {configPath}",
+            available + $"Use one of them, or add [profile {profile}] with role_arn, source_profile and region (the how-to's step 0).");
+    }
+
+    private static KeymanException PlaceholderProfile(string profile, string origin, IniFile config, IniFile credentials)
+    {
+        var names = ListProfiles(config, credentials).Where(n => !n.StartsWith('$')).ToList();
+        var what = origin == "--profile" ? "--profile" : "AWS_PROFILE";
+        var hint = $"export AWS_PROFILE=<the name of your profile in ~/.aws/config>"
+            + (names.Count > 0 ? $"; existing profiles: {string.Join(", ", names)}" : "")
+            + ". If ~/.aws/config itself has [profile $AWS_PROFILE], rename that section too (the how-to's step 0).";
+        return new KeymanException(ExitCodes.AwsProfileNotFound,
+            $"{what} is the literal text {profile}; the how-to's placeholder was not replaced", hint);
+    }
+
+    private static KeymanException Unsupported(string profile, string what, string configPath) =>
+        new(ExitCodes.AwsProfileInvalid, $"AWS profile '{profile}' in {configPath} uses {what}, which Keyman does not support",
+            "Use a profile with static keys written by keyman (usually [default]) as source_profile, or run the command through the AWS CLI.");
+
+    private static string Header(string profile) => profile == DefaultProfile ? "default" : $"profile {profile}";
+
+    private static string? Value(IReadOnlyDictionary<string, string> section, string key) =>
+        section.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    private static string OneLine(string? message) => string.IsNullOrEmpty(message) ? "(no message)" : message.ReplaceLineEndings(" ");
+
+    private static bool IsNetwork(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is HttpRequestException or SocketException or TimeoutException or IOException or OperationCanceledException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Hands the SDK HttpClients over an injected handler.</summary>
+    private sealed class HandlerHttpClientFactory(HttpMessageHandler handler, TimeSpan timeout) : HttpClientFactory
+    {
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
+            new(handler, disposeHandler: false) { Timeout = timeout };
+
+        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
+
+        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
+    }
+}
