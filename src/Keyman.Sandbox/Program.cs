@@ -2,10 +2,11 @@ using System.Globalization;
 using Keyman.Sandbox.Hosting;
 
 // keyman-sandbox: emulates the Okta and AWS STS endpoints Keyman uses. See README.md.
-const string Usage = "usage: keyman-sandbox [--port N] [--scenario FILE.json] [--ready-file PATH] [--latency-ms N] [--fault NAME[=N] ...]";
+const string Usage = "usage: keyman-sandbox [--port N] [--scenario FILE.json] [--ready-file PATH] [--latency-ms N] [--time-scale N] [--fault NAME[=N] ...]";
 
 var port = 0;
 var latencyMs = 0;
+double? timeScale = null;
 string? scenarioPath = null;
 string? readyFile = null;
 var faults = new List<string>();
@@ -20,6 +21,7 @@ try
             case "--scenario": scenarioPath = Value(); break;
             case "--ready-file": readyFile = Value(); break;
             case "--latency-ms": latencyMs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+            case "--time-scale": timeScale = double.Parse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture); break;
             case "--fault":
                 faults.Add(Value());
                 // "--fault a b c": further bare names belong to the same flag.
@@ -46,7 +48,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
 RunningSandbox sandbox;
 try
 {
-    sandbox = await SandboxHost.StartAsync(new SandboxOptions { Port = port, ScenarioPath = scenarioPath, LatencyMs = latencyMs, Faults = faults });
+    sandbox = await SandboxHost.StartAsync(new SandboxOptions { Port = port, ScenarioPath = scenarioPath, LatencyMs = latencyMs, Faults = faults, TimeScale = timeScale });
 }
 catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException)
 {

@@ -29,16 +29,32 @@ internal static class ControlEndpoints
             }
         });
 
-        control.MapGet("/requests", (SandboxState state) =>
+        // ?service=okta (comma-separated for several), ?since=ISO time (entries at or after it), ?after=SEQ (entries after
+        // that sequence number: the clock-independent way to say "since my last look").
+        control.MapGet("/requests", (SandboxState state, string? service, string? since, long? after) =>
         {
+            DateTimeOffset? from = null;
+            if (since is not null)
+            {
+                if (!DateTimeOffset.TryParse(since, System.Globalization.CultureInfo.InvariantCulture,
+                    System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed))
+                {
+                    return Results.BadRequest(new { error = $"'since' must be an ISO 8601 time, not '{since}'." });
+                }
+
+                from = parsed;
+            }
+
+            var services = service?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             lock (state.Sync)
             {
                 var entries = new JsonArray();
-                foreach (var r in state.RequestLog)
+                foreach (var r in state.RequestLog.Where(r => (services is null || services.Contains(r.Service, StringComparer.OrdinalIgnoreCase))
+                    && (from is null || r.Time >= from) && (after is null || r.Seq > after)))
                 {
                     entries.Add(new JsonObject
                     {
-                        ["time"] = OktaJson.Time(r.Time), ["service"] = r.Service, ["method"] = r.Method,
+                        ["seq"] = r.Seq, ["time"] = OktaJson.Time(r.Time), ["service"] = r.Service, ["method"] = r.Method,
                         ["path"] = r.Path, ["action"] = r.Action, ["status"] = r.Status,
                     });
                 }
@@ -142,6 +158,22 @@ internal static class ControlEndpoints
                 }
 
                 return Results.Json(new { expired = state.Credentials.Count });
+            }
+        });
+
+        // Ends every Okta session now (as an admin's "clear sessions" or the idle timeout would): sid cookies stop working.
+        control.MapPost("/sessions/expire", (SandboxState state) =>
+        {
+            lock (state.Sync)
+            {
+                var count = 0;
+                foreach (var session in state.Sessions.Values.Where(s => !s.Ended && s.ExpiresAt > state.Now))
+                {
+                    session.ExpiresAt = state.Now;
+                    count++;
+                }
+
+                return Results.Json(new { expired = count });
             }
         });
 

@@ -91,7 +91,10 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         var action = http.Items.TryGetValue(ActionItem, out var a) ? a as string : null;
         lock (state.Sync)
         {
-            state.RequestLog.Add(new RequestLogEntry(state.Now, http.Request.Method, path, action, http.Response.StatusCode, service));
+            state.RequestLog.Add(new RequestLogEntry(state.Now, http.Request.Method, path, action, http.Response.StatusCode, service)
+            {
+                Seq = state.RequestLog.Count + 1,
+            });
         }
     }
 
@@ -105,6 +108,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         _ when path.StartsWith("/foundation-models", StringComparison.Ordinal)
             || path.StartsWith("/inference-profiles", StringComparison.Ordinal) => "bedrock",
         _ when path.StartsWith("/model/", StringComparison.Ordinal) => "bedrock-runtime",
+        Signin.FederationEndpoints.Path => "signin",
         _ => "other",
     };
 }

@@ -25,6 +25,9 @@ public sealed class SandboxOptions
 
     /// <summary>Base clock (tests pass a FakeTimeProvider); defaults to the system clock.</summary>
     public TimeProvider? Clock { get; init; }
+
+    /// <summary>Overrides the scenario's <c>timeScale</c>: issued credentials live DurationSeconds / TimeScale real seconds.</summary>
+    public double? TimeScale { get; init; }
 }
 
 /// <summary>Starts the emulator in-process (tests) or for the CLI; one port serves Okta, STS and the control endpoints.</summary>
@@ -46,7 +49,13 @@ public static class SandboxHost
             faults.Set(parts[0], parts.Length == 2 ? int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) : int.MaxValue);
         }
 
-        var state = new SandboxState(scenario, new SandboxClock(options.Clock ?? TimeProvider.System), faults);
+        var timeScale = options.TimeScale ?? scenario.Settings.TimeScale;
+        if (!(timeScale > 0) || double.IsInfinity(timeScale))
+        {
+            throw new ArgumentException($"The time scale must be a positive number, not {timeScale}.");
+        }
+
+        var state = new SandboxState(scenario, new SandboxClock(options.Clock ?? TimeProvider.System), faults) { TimeScale = timeScale };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SandboxHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders(); // stdout carries only the service URLs
@@ -68,6 +77,7 @@ public static class SandboxHost
             OktaJson.Error(404, "E0000007", $"Not found: Resource not found: {http.Request.Path} (GenericResource)"));
         Bedrock.ControlPlaneEndpoints.Map(app);
         Bedrock.RuntimeEndpoints.Map(app);
+        Signin.FederationEndpoints.Map(app);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -38,6 +38,15 @@ public sealed class SandboxState(ScenarioDocument scenario, SandboxClock clock, 
 
     public List<RequestLogEntry> RequestLog { get; } = [];
 
+    /// <summary>Console sign-in tokens from /federation?Action=getSigninToken, keyed by the token.</summary>
+    public Dictionary<string, SigninToken> SigninTokens { get; } = [];
+
+    /// <summary>Divides issued credential lifetimes (see <see cref="ScenarioSettings.TimeScale"/>); set once at start.</summary>
+    public double TimeScale { get; set; } = 1;
+
+    /// <summary>How long credentials asked for with <paramref name="durationSeconds"/> really live, after time scaling.</summary>
+    public TimeSpan ScaledLifetime(int durationSeconds) => TimeSpan.FromSeconds(durationSeconds / TimeScale);
+
     public RateLimitWindow OktaRateLimit { get; } = new();
 }
 
@@ -129,6 +138,18 @@ public sealed class OktaSession
 
     public DateTimeOffset LastPasswordVerification { get; init; }
 
+    /// <summary>Moves the idle expiry to now + idle, never past createdAt + max (Okta's two session limits).</summary>
+    public void Touch(DateTimeOffset now, ScenarioSettings settings)
+    {
+        var expires = now.AddSeconds(settings.EffectiveSessionIdleSeconds);
+        if (settings.SessionMaxSeconds is { } max && CreatedAt.AddSeconds(max) < expires)
+        {
+            expires = CreatedAt.AddSeconds(max);
+        }
+
+        ExpiresAt = expires;
+    }
+
     public DateTimeOffset? LastFactorVerification { get; set; }
 
     public HashSet<string> SteppedUpApps { get; } = [];
@@ -156,6 +177,9 @@ public sealed record IssuedCredentials(
     string RoleSessionName,
     bool FromRoleChaining)
 {
+    /// <summary>When STS issued them (sandbox clock); Expiration - IssuedAt is the time-scaled lifetime.</summary>
+    public DateTimeOffset IssuedAt { get; init; }
+
     public string Account => RoleArn.Split(':')[4];
 
     public string Partition => RoleArn.Split(':')[1];
@@ -168,7 +192,14 @@ public sealed record IssuedCredentials(
 
 public sealed record OutboxMessage(string User, string FactorId, string FactorType, string To, string Code, DateTimeOffset SentAt);
 
-public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, string? Action, int Status, string Service);
+/// <summary>One request as the log shows it: no query strings, bodies, headers or secrets. Seq counts from 1.</summary>
+public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, string? Action, int Status, string Service)
+{
+    public long Seq { get; init; }
+}
+
+/// <summary>A console sign-in token: the credentials it was made from and the console session it grants.</summary>
+public sealed record SigninToken(string Token, string AccessKeyId, DateTimeOffset IssuedAt, DateTimeOffset ConsoleSessionExpires);
 
 public sealed class RateLimitWindow
 {

@@ -37,6 +37,8 @@ internal static class AppPageEndpoints
                 return Results.Redirect("/login/login.htm?fromURI=" + Uri.EscapeDataString(fromUri));
             }
 
+            // Opening an app is user activity: it restarts the session's idle timer, as in a browser.
+            session.Touch(state.Now, state.Settings);
             var login = session.User.Definition.Login;
             if (!app.IsAssignedTo(login))
             {

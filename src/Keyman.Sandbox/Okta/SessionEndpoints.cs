@@ -9,10 +9,11 @@ internal static class SessionEndpoints
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapPost("/api/v1/sessions", CreateSession);
+        // Reading the session is not activity: only refresh (and opening apps) moves the idle expiry.
         app.MapGet("/api/v1/sessions/me", (HttpContext http, SandboxState state) => WithSession(http, state, s => s));
         app.MapPost("/api/v1/sessions/me/lifecycle/refresh", (HttpContext http, SandboxState state) => WithSession(http, state, s =>
         {
-            s.ExpiresAt = state.Now.AddSeconds(state.Settings.SessionLifetimeSeconds);
+            s.Touch(state.Now, state.Settings);
             return s;
         }));
         app.MapDelete("/api/v1/sessions/me", (HttpContext http, SandboxState state) =>
@@ -153,10 +154,11 @@ internal static class SessionEndpoints
             Id = RandomTokens.SessionId(),
             User = grant.User,
             CreatedAt = now,
-            ExpiresAt = now.AddSeconds(state.Settings.SessionLifetimeSeconds),
+            ExpiresAt = now,
             LastPasswordVerification = now,
             LastFactorVerification = grant.MfaVerified ? now : null,
         };
+        session.Touch(now, state.Settings);
         if (grant.StepUpAppInstanceId is not null)
         {
             session.SteppedUpApps.Add(grant.StepUpAppInstanceId);

@@ -49,7 +49,25 @@ public sealed class ScenarioSettings
 
     public int SessionTokenLifetimeSeconds { get; set; } = 300;
 
+    /// <summary>Okta session idle lifetime (the sid); kept for older scenarios, see <see cref="SessionIdleSeconds"/>.</summary>
     public int SessionLifetimeSeconds { get; set; } = 7200;
+
+    /// <summary>
+    /// "Maximum Okta global session idle time": activity (opening an app, POST .../lifecycle/refresh) moves expiresAt
+    /// to now + this. Null = <see cref="SessionLifetimeSeconds"/>.
+    /// </summary>
+    public int? SessionIdleSeconds { get; set; }
+
+    /// <summary>"Maximum Okta global session lifetime": no refresh extends a session past createdAt + this. Null = no limit.</summary>
+    public int? SessionMaxSeconds { get; set; }
+
+    /// <summary>
+    /// Real seconds per emulated second for the lifetimes of issued AWS credentials (and nothing else): with 60, a 900 s
+    /// session from STS expires 15 real seconds later and its Expiration says so. 1 = real time. The --time-scale flag wins.
+    /// </summary>
+    public double TimeScale { get; set; } = 1;
+
+    public int EffectiveSessionIdleSeconds => SessionIdleSeconds ?? SessionLifetimeSeconds;
 
     /// <summary>STS refuses assertions older than this (real AWS: 5 minutes).</summary>
     public int AssertionLifetimeSeconds { get; set; } = 300;

@@ -221,9 +221,12 @@ internal static partial class StsEndpoints
 
     private static IssuedCredentials Issue(SandboxState state, string roleArn, string sessionName, int duration, bool chained)
     {
+        // DurationSeconds is checked unscaled (the wire stays honest); only the real lifetime shrinks with the time scale,
+        // and Expiration tells the client when the credentials really stop working.
+        var now = state.Now;
         var credentials = new IssuedCredentials(
             RandomTokens.AccessKeyId(), RandomTokens.SecretAccessKey(), RandomTokens.SessionTokenBlob(),
-            TruncateToSeconds(state.Now.AddSeconds(duration)), roleArn, sessionName, chained);
+            TruncateToSeconds(now + state.ScaledLifetime(duration)), roleArn, sessionName, chained) { IssuedAt = now };
         state.Credentials[credentials.AccessKeyId] = credentials;
         return credentials;
     }
