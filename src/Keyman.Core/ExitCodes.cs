@@ -24,6 +24,12 @@ public static class ExitCodes
     public const int RateLimited = 17;
     public const int OktaError = 18;
 
+    // Credential delivery: exec / -C, console, credential-process.
+    public const int ConsoleSignin = 50;
+    public const int CredentialProcessBusy = 51;
+    public const int CommandNotExecutable = 126;
+    public const int CommandNotFound = 127;
+
     public const int Saml = 20;
     public const int NoMatchingRole = 21;
     public const int StsRefused = 22;

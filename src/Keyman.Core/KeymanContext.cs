@@ -20,4 +20,7 @@ public sealed class KeymanContext
     public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = Okta.OktaClient.CreateDefaultHandler;
 
     public string Version { get; init; } = "0.0.0";
+
+    /// <summary>The OS keychain (or the store KEYMAN_SECRET_STORE names); null when none is configured.</summary>
+    public Secrets.ISecretStore? Secrets { get; init; }
 }

@@ -337,6 +337,24 @@ public sealed class AwsProfiles
         return new AwsSession(plan, credentials);
     }
 
+    /// <summary>
+    /// Keyman's own role chaining (assume_role_arn / --assume-role): sts:AssumeRole into <paramref name="roleArn"/> with
+    /// the credentials the SAML role just got. Chained sessions are capped at one hour by AWS, so longer durations are lowered.
+    /// </summary>
+    /// <exception cref="KeymanException">AssumeRoleRefused, AwsCredentialsExpired or Network, as for a profile's role_arn.</exception>
+    public async Task<AwsCredentials> AssumeRoleAsync(AwsCredentials source, string roleArn, string profile, string region,
+        string? sessionName, int durationSeconds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentException.ThrowIfNullOrEmpty(roleArn);
+        var signing = new AwsSigningCredentials(source.AccessKeyId, source.SecretAccessKey, source.SessionToken, source.Expiration,
+            AwsCredentialOrigin.AssumedRole, profile, null, source.AssumedRoleArn);
+        var link = new AwsRoleLink(profile, roleArn, profile, sessionName, null, Math.Min(durationSeconds, 3600));
+        var issued = await AssumeRoleAsync(signing, link, region, cancellationToken).ConfigureAwait(false);
+        return new AwsCredentials(issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken!,
+            issued.Expiration ?? _time.GetUtcNow().AddSeconds(link.DurationSeconds!.Value), roleArn);
+    }
+
     private async Task<AwsSigningCredentials> AssumeRoleAsync(AwsSigningCredentials source, AwsRoleLink link, string region, CancellationToken cancellationToken)
     {
         var configured = new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts);

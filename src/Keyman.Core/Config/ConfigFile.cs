@@ -18,7 +18,7 @@ public static partial class ConfigFile
     [
         "org", "username", "appid", "accounts", "role", "account", "region", "duration", "reup", "duo_factor",
         "factor", "password_cache", "password_reset", "screen", "console", "command", "debug", "oktapreview", "name",
-        "update",
+        "update", "assume_role_arn", "refresh_before",
     ];
 
     /// <summary>~/.config/aws_okta_keyman.yml on every OS (the original uses %USERPROFILE%\.config on Windows too).</summary>
@@ -116,6 +116,8 @@ public static partial class ConfigFile
                 "oktapreview" => config with { OktaPreview = reader.Bool() },
                 "name" => config with { Name = reader.String() },
                 "update" => config,
+                "assume_role_arn" => config with { AssumeRoleArn = reader.RoleArn() },
+                "refresh_before" => config with { RefreshBefore = reader.Seconds() },
                 _ => Unknown(config, key, keyNode, path, log),
             };
         }
@@ -151,7 +153,13 @@ public static partial class ConfigFile
             var list = new YamlSequenceNode();
             foreach (var a in accounts)
             {
-                list.Add(new YamlMappingNode { { "name", a.Name }, { "appid", a.AppId } });
+                var entry = new YamlMappingNode { { "name", a.Name }, { "appid", a.AppId } };
+                if (a.AssumeRoleArn is not null)
+                {
+                    entry.Add("assume_role_arn", a.AssumeRoleArn);
+                }
+
+                list.Add(entry);
             }
 
             root.Add("accounts", list);
@@ -167,6 +175,8 @@ public static partial class ConfigFile
         Add("reup", B(config.Reup));
         Add("screen", B(config.Screen));
         Add("console", B(config.Console));
+        Add("assume_role_arn", config.AssumeRoleArn);
+        Add("refresh_before", config.RefreshBefore?.ToString(CultureInfo.InvariantCulture));
 
         var builder = new StringBuilder();
         using (var writer = new StringWriter(builder, CultureInfo.InvariantCulture))
@@ -212,6 +222,9 @@ public static partial class ConfigFile
 
         return d[a.Length, b.Length];
     }
+
+    [GeneratedRegex(@"^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
+    internal static partial Regex RoleArnPattern();
 
     [GeneratedRegex(@"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")]
     private static partial Regex PlaceholderPattern();
@@ -291,6 +304,33 @@ public static partial class ConfigFile
             return seconds;
         }
 
+        public string? RoleArn()
+        {
+            var value = String();
+            if (value is not null && !RoleArnPattern().IsMatch(value))
+            {
+                throw Bad($"must be an IAM role ARN like arn:aws:iam::123456789012:role/Name, not '{value}'");
+            }
+
+            return value;
+        }
+
+        public int? Seconds()
+        {
+            var value = Scalar();
+            if (value is null)
+            {
+                return null;
+            }
+
+            if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > KeymanConfig.MaxDuration)
+            {
+                throw Bad($"must be a whole number of seconds from 0 to 43200, not '{value}'");
+            }
+
+            return seconds;
+        }
+
         public IReadOnlyList<AccountEntry>? Accounts()
         {
             if (node is YamlScalarNode)
@@ -311,7 +351,7 @@ public static partial class ConfigFile
                     throw Bad("entries must each have 'name' and 'appid'", item);
                 }
 
-                string? name = null, appId = null;
+                string? name = null, appId = null, assumeRoleArn = null;
                 foreach (var (k, v) in entry.Children)
                 {
                     var sub = new ValueReader(path, $"accounts.{(k as YamlScalarNode)?.Value}", v);
@@ -323,8 +363,11 @@ public static partial class ConfigFile
                         case "appid":
                             appId = sub.String();
                             break;
+                        case "assume_role_arn":
+                            assumeRoleArn = sub.RoleArn();
+                            break;
                         default:
-                            throw Problem(path, k, $"unknown key '{(k as YamlScalarNode)?.Value}' in an 'accounts' entry; entries take 'name' and 'appid'");
+                            throw Problem(path, k, $"unknown key '{(k as YamlScalarNode)?.Value}' in an 'accounts' entry; entries take 'name', 'appid' and 'assume_role_arn'");
                     }
                 }
 
@@ -333,7 +376,7 @@ public static partial class ConfigFile
                     throw Bad("entry has no 'appid'", item);
                 }
 
-                accounts.Add(new AccountEntry(string.IsNullOrWhiteSpace(name) ? appId : name, appId));
+                accounts.Add(new AccountEntry(string.IsNullOrWhiteSpace(name) ? appId : name, appId, assumeRoleArn));
             }
 
             return accounts;

@@ -1,7 +1,8 @@
 namespace Keyman.Core.Config;
 
 /// <summary>One AWS app of the <c>accounts</c> list: a friendly name and the Okta app ID ("0oaXXXX/272").</summary>
-public sealed record AccountEntry(string Name, string AppId);
+/// <param name="AssumeRoleArn">A role to assume after the SAML one for this app (overrides the top-level assume_role_arn).</param>
+public sealed record AccountEntry(string Name, string AppId, string? AssumeRoleArn = null);
 
 /// <summary>
 /// The settings aws_okta_keyman reads from its YAML file and its flags. Every field is nullable so that a layer
@@ -48,6 +49,29 @@ public sealed record KeymanConfig
     /// <summary>The AWS credentials profile to write. The original ignores <c>name:</c> in its file; Keyman honours it.</summary>
     public string? Name { get; init; }
 
+    /// <summary>A role Keyman assumes with sts:AssumeRole after the SAML role; its credentials are what gets delivered.</summary>
+    public string? AssumeRoleArn { get; init; }
+
+    /// <summary>Seconds before expiry at which reup refreshes and credential-process stops using its cache.</summary>
+    public int? RefreshBefore { get; init; }
+
+    /// <summary>reup's default lead time: 10 minutes, like the original.</summary>
+    public const int DefaultReupBefore = 600;
+
+    /// <summary>credential-process's default: 15 minutes, when the AWS SDKs start refreshing themselves.</summary>
+    public const int DefaultCacheBefore = 900;
+
+    /// <summary>
+    /// How long before expiry to refresh: the configured (or default) lead, but never more than a quarter of the
+    /// credentials' whole lifetime, so short sessions (900 s, or a time-scaled sandbox) are still used for most of their life.
+    /// </summary>
+    public TimeSpan RefreshLead(TimeSpan lifetime, int defaultSeconds)
+    {
+        var lead = TimeSpan.FromSeconds(RefreshBefore ?? defaultSeconds);
+        var quarter = lifetime / 4;
+        return lead < quarter ? lead : quarter;
+    }
+
     public const string DefaultRegion = "us-east-1";
 
     public const int DefaultDuration = 3600;
@@ -86,5 +110,7 @@ public sealed record KeymanConfig
         Debug = Debug ?? lower.Debug,
         OktaPreview = OktaPreview ?? lower.OktaPreview,
         Name = Name ?? lower.Name,
+        AssumeRoleArn = AssumeRoleArn ?? lower.AssumeRoleArn,
+        RefreshBefore = RefreshBefore ?? lower.RefreshBefore,
     };
 }

@@ -6,16 +6,53 @@ using Keyman.Core.Okta;
 namespace Keyman.Core.Login;
 
 /// <summary>What a login produced: the credentials, the role they are for, and where they were written.</summary>
-public sealed record LoginResult(AwsCredentials Credentials, AwsRole Role, string Region, string? WrittenTo);
+public sealed record LoginResult(AwsCredentials Credentials, AwsRole Role, string Region, string? WrittenTo)
+{
+    /// <summary>The SAML form's action (AWS's ACS URL), which tells the partition for the console URL.</summary>
+    public Uri? SamlFormAction { get; init; }
+
+    /// <summary>The Okta org's base URL: the Issuer of a console sign-in.</summary>
+    public Uri? OktaBaseUrl { get; init; }
+
+    /// <summary>When STS issued the credentials (our clock), to tell their whole lifetime.</summary>
+    public DateTimeOffset IssuedAt { get; init; }
+
+    /// <summary>The role of <see cref="Credentials"/>: the SAML role, or the one assumed after it (assume_role_arn).</summary>
+    public string FinalRoleArn => Credentials.AssumedRoleArn is { } arn && arn.Contains(":role/", StringComparison.Ordinal) ? arn : Role.RoleArn;
+
+    /// <summary>True when the credentials come from a chained sts:AssumeRole (AWS caps those sessions at one hour).</summary>
+    public bool Chained { get; init; }
+}
 
 /// <summary>
-/// The whole aws_okta_keyman journey in order: Okta password + MFA, the AWS app (menu when several), its SAML page
-/// (with application-level step-up MFA), the role (filters or menu), STS, and the credentials file.
+/// The whole aws_okta_keyman journey in order: Okta password + MFA (or a still-active Okta session), the AWS app
+/// (menu when several), its SAML page (with application-level step-up MFA), the role (filters or menu), STS, an
+/// optional second role (assume_role_arn), and the credentials file. One instance keeps the Okta session, the app and
+/// the chosen role, so <see cref="RefreshAsync"/> (reup) gets new credentials without asking again.
 /// </summary>
-public sealed class LoginFlow(KeymanContext context)
+public sealed class LoginFlow(KeymanContext context) : IDisposable
 {
     /// <summary>How often the app page may send us back for step-up MFA before we stop looping.</summary>
     private const int MaxStepUps = 3;
+
+    private KeymanConfig? _config;
+    private Uri? _baseUrl;
+    private string? _username;
+    private HttpMessageHandler? _oktaHandler;
+    private OktaClient? _okta;
+    private OktaAuthenticator? _authenticator;
+    private OktaSessions? _sessions;
+    private AccountEntry? _app;
+    private string? _roleArn;
+
+    /// <summary>False for commands that hand the credentials over another way (exec, env, credential-process).</summary>
+    public bool WriteCredentialsFile { get; init; } = true;
+
+    public void Dispose()
+    {
+        _okta?.Dispose();
+        _oktaHandler?.Dispose();
+    }
 
     public async Task<LoginResult> RunAsync(KeymanConfig config, CancellationToken cancellationToken)
     {
@@ -26,45 +63,78 @@ public sealed class LoginFlow(KeymanContext context)
             throw new KeymanException(ExitCodes.Config, "No Okta org is set", "Pass -o/--org (e.g. -o acme or -o https://acme.okta.com), or run 'keyman config' to write a config file.");
         }
 
-        var baseUrl = OktaOrg.Resolve(config.Org, config.OktaPreview ?? false);
+        _config = config;
+        var baseUrl = _baseUrl = OktaOrg.Resolve(config.Org, config.OktaPreview ?? false);
         if (config.DuoFactor is not null)
         {
             log.Warning($"Duo is not supported yet; duo_factor '{config.DuoFactor}' is ignored. Use another factor enrolled in Okta (--factor).");
         }
 
-        var username = ResolveUsername(config.Username, env);
+        var username = _username = ResolveUsername(config.Username, env);
         log.Info($"Keyman \U0001F510 v{context.Version}");
 
-        using var oktaHandler = context.HttpHandlerFactory();
-        using var okta = new OktaClient(baseUrl, oktaHandler, log, context.Time);
-        var authenticator = new OktaAuthenticator(okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor });
+        _oktaHandler = context.HttpHandlerFactory();
+        _okta = new OktaClient(baseUrl, _oktaHandler, log, context.Time);
+        _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor });
+        _sessions = new OktaSessions(context, _okta, _authenticator, baseUrl, username, config);
 
-        var password = await context.Interaction.AskAsync("Password:", secret: true, cancellationToken);
-        if (string.IsNullOrEmpty(password))
-        {
-            throw new KeymanException(ExitCodes.AuthenticationFailed, "The password is empty", "Type your Okta password at the prompt.");
-        }
+        await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
 
-        await authenticator.LoginAsync(username, password, cancellationToken);
-
-        var app = await ChooseAppAsync(config, authenticator, cancellationToken);
+        var app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);
         log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
 
-        var assertion = await GetAssertionAsync(authenticator, baseUrl, app.AppId, cancellationToken);
+        var (assertion, formAction) = await GetAssertionAsync(_authenticator, baseUrl, app.AppId, cancellationToken);
 
         // --account may name an entry of the config's accounts list (an Okta app) rather than an AWS account ID.
         var accountFilter = config.Account is not null && string.Equals(app.Name, config.Account, StringComparison.OrdinalIgnoreCase) && app.Name != app.AppId
             ? null
             : config.Account;
         var role = await ChooseRoleAsync(accountFilter, config.Role, assertion, cancellationToken);
+        _roleArn = role.RoleArn;
+        return await DeliverAsync(role, assertion, formAction, cancellationToken);
+    }
 
+    /// <summary>
+    /// New credentials for the same app and role (reup): through the Okta session (extended first), a new login with
+    /// the cached password (or a prompt) when Okta ended it, and step-up MFA only when the app asks for it.
+    /// </summary>
+    public async Task<LoginResult> RefreshAsync(CancellationToken cancellationToken)
+    {
+        if (_authenticator is null || _sessions is null || _app is null || _roleArn is null || _baseUrl is null)
+        {
+            throw new InvalidOperationException("RefreshAsync needs a RunAsync first.");
+        }
+
+        await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
+        var (assertion, formAction) = await GetAssertionAsync(_authenticator, _baseUrl, _app.AppId, cancellationToken);
+        var role = assertion.Roles.FirstOrDefault(r => string.Equals(r.RoleArn, _roleArn, StringComparison.Ordinal))
+            ?? throw new KeymanException(ExitCodes.NoMatchingRole, $"Okta no longer offers role {_roleArn} in app {_app.AppId}",
+                "Run keyman again and pick one of the roles Okta offers now.");
+        return await DeliverAsync(role, assertion, formAction, cancellationToken);
+    }
+
+    private async Task<LoginResult> DeliverAsync(AwsRole role, SamlAssertion assertion, Uri? formAction, CancellationToken cancellationToken)
+    {
+        var config = _config!;
+        var log = context.Log;
+        var env = context.Environment;
         var region = config.EffectiveRegion;
         log.Info($"Starting AWS session for {region}");
         var sts = new StsLogin(env, log);
         var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken);
+        var issuedAt = context.Time.GetUtcNow();
+
+        var chainTo = _app?.AssumeRoleArn ?? config.AssumeRoleArn;
+        if (chainTo is not null)
+        {
+            var sessionName = assertion.RoleSessionName ?? $"keyman-{issuedAt.ToUnixTimeSeconds()}";
+            credentials = await new AwsProfiles(env, log, context.Time).AssumeRoleAsync(
+                credentials, chainTo, config.EffectiveProfile, region, SafeSessionName(sessionName), config.EffectiveDuration, cancellationToken);
+            issuedAt = context.Time.GetUtcNow();
+        }
 
         string? writtenTo = null;
-        if (config.Screen != true)
+        if (config.Screen != true && WriteCredentialsFile)
         {
             var path = CredentialsFile.ResolvePath(env);
             var profile = config.EffectiveProfile;
@@ -76,7 +146,26 @@ public sealed class LoginFlow(KeymanContext context)
         var now = context.Time.GetUtcNow();
         log.Info($"Current time is {now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}");
         log.Info($"Session expires at {credentials.Expiration.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'+00:00'", CultureInfo.InvariantCulture)} \u23F3");
-        return new LoginResult(credentials, role, region, writtenTo);
+        return new LoginResult(credentials, role, region, writtenTo)
+        {
+            SamlFormAction = formAction,
+            OktaBaseUrl = _baseUrl,
+            IssuedAt = issuedAt,
+            Chained = chainTo is not null,
+        };
+    }
+
+    /// <summary>RoleSessionName allows [\w+=,.@-], 2 to 64 characters.</summary>
+    private static string SafeSessionName(string name)
+    {
+        var chars = name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '=' or ',' or '.' or '@' or '-' ? c : '-').ToArray();
+        var safe = new string(chars);
+        return safe.Length switch
+        {
+            < 2 => "keyman",
+            > 64 => safe[..64],
+            _ => safe,
+        };
     }
 
     /// <summary>The configured username, "automatic-username" replaced by the OS user, or the OS user itself.</summary>
@@ -127,7 +216,7 @@ public sealed class LoginFlow(KeymanContext context)
         return choices[index];
     }
 
-    private async Task<SamlAssertion> GetAssertionAsync(OktaAuthenticator authenticator, Uri baseUrl, string appId, CancellationToken cancellationToken)
+    private async Task<(SamlAssertion Assertion, Uri? FormAction)> GetAssertionAsync(OktaAuthenticator authenticator, Uri baseUrl, string appId, CancellationToken cancellationToken)
     {
         string? sessionToken = null;
         for (var stepUps = 0; ; stepUps++)
@@ -136,7 +225,7 @@ public sealed class LoginFlow(KeymanContext context)
             var page = await authenticator.GetAppPageAsync(appId, sessionToken, cancellationToken);
             if (page.SamlResponse is { Length: > 0 } saml)
             {
-                return SamlAssertion.Parse(saml);
+                return (SamlAssertion.Parse(saml), page.FormAction);
             }
 
             if (page.StepUpStateToken is { } stateToken && stepUps < MaxStepUps)

@@ -1,0 +1,120 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Keyman.Core.Ui;
+
+namespace Keyman.Core.Delivery;
+
+/// <summary>
+/// Runs a program directly (no shell) with extra environment variables, its stdin/stdout/stderr inherited, and
+/// returns its exit code. While it runs, SIGTERM, SIGHUP and SIGQUIT sent to Keyman are passed on to it; Ctrl-C in a
+/// terminal reaches it directly (the terminal signals the whole foreground process group), and Keyman waits for it
+/// instead of dying first. With <c>forwardInterrupt</c> (stdin not a terminal) SIGINT is passed on as well.
+/// </summary>
+public static partial class ChildProcess
+{
+    public static async Task<int> RunAsync(
+        IReadOnlyList<string> command,
+        IReadOnlyList<KeyValuePair<string, string>> variables,
+        IReadOnlyList<string> cleared,
+        bool forwardInterrupt,
+        ILog log)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Count == 0 || string.IsNullOrEmpty(command[0]))
+        {
+            throw new KeymanException(ExitCodes.Usage, "No command to run", "Put the command after --, e.g. keyman exec -- aws sts get-caller-identity.");
+        }
+
+        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        foreach (var argument in command.Skip(1))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in cleared)
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in variables)
+        {
+            start.Environment[name] = value;
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new Win32Exception("the process did not start");
+        }
+        catch (Win32Exception e)
+        {
+            var notFound = e.NativeErrorCode == 2 || e.Message.Contains("No such file", StringComparison.OrdinalIgnoreCase);
+            throw new KeymanException(
+                notFound ? ExitCodes.CommandNotFound : ExitCodes.CommandNotExecutable,
+                $"Cannot run '{command[0]}': {e.Message}",
+                notFound
+                    ? "Check the program name and PATH. Keyman runs the command without a shell; for shell syntax use e.g. -C \"sh -c '…'\"."
+                    : "Check that the file is executable.",
+                e);
+        }
+
+        using (process)
+        {
+            log.Debug($"Started {command[0]} (pid {process.Id}) with the AWS credentials in its environment");
+            var registrations = new List<PosixSignalRegistration>();
+            try
+            {
+                if (!OperatingSystem.IsWindows())
+                {
+                    registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Forward(c, process, 15)));
+                    registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Forward(c, process, 1)));
+                    registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => Forward(c, process, 3)));
+                }
+
+                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+                {
+                    if (forwardInterrupt && !OperatingSystem.IsWindows())
+                    {
+                        Forward(c, process, 2);
+                    }
+                    else
+                    {
+                        c.Cancel = true;
+                    }
+                }));
+
+                // The child decides when to stop; Keyman's own cancellation only stops waiting once the child is gone.
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (var registration in registrations)
+                {
+                    registration.Dispose();
+                }
+            }
+
+            return process.ExitCode;
+        }
+    }
+
+    private static void Forward(PosixSignalContext context, Process process, int signal)
+    {
+        context.Cancel = true;
+        try
+        {
+            if (!process.HasExited)
+            {
+                _ = Kill(process.Id, signal);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Gone already.
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
