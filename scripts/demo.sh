@@ -62,4 +62,21 @@ step "aws sts get-caller-identity                      # the profile Keyman wrot
 aws sts get-caller-identity
 step "AWS_PROFILE=bedrock aws sts get-caller-identity  # the how-to's role_arn + source_profile chain"
 AWS_PROFILE=bedrock aws sts get-caller-identity
-printf '\nDone: Okta login with app-level MFA, SAML, STS, the credentials file, and the AWS CLI on top of it.\n'
+export AWS_PROFILE=bedrock                # step 3 of the how-to
+step "export AWS_PROFILE=bedrock"
+step "aws bedrock list-foundation-models | jq -r '.modelSummaries[].modelId' | grep claude   # step 4"
+aws bedrock list-foundation-models | jq -r '.modelSummaries[].modelId' | grep claude
+step "aws bedrock-runtime invoke-model --model-id us.anthropic.claude-3-5-sonnet-20241022-v2:0 --body '{…}' output.json && jq -r '.content[0].text' output.json   # step 5 (AWS CLI v1 spelling)"
+aws bedrock-runtime invoke-model --model-id us.anthropic.claude-3-5-sonnet-20241022-v2:0 \
+  --body '{"anthropic_version": "bedrock-2023-05-31", "max_tokens": 200, "messages": [{"role": "user", "content": "What is the capital of Georgia?"}]}' \
+  "$work/output.json" && jq -r '.content[0].text' "$work/output.json"
+
+step "keyman bedrock models        # the same, without jq"
+"$bin" bedrock models
+step "keyman bedrock ask \"What is the capital of Georgia?\""
+"$bin" bedrock ask "What is the capital of Georgia?"
+step "keyman bedrock ask --stream \"What is the capital of Georgia?\""
+"$bin" bedrock ask --stream "What is the capital of Georgia?"
+step "keyman doctor                # every link of the chain, checked"
+"$bin" doctor
+printf '\nDone: Okta login with app-level MFA, SAML, STS, the credentials file, the AWS CLI, and Claude on Bedrock.\n'

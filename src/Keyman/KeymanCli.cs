@@ -23,6 +23,8 @@ internal static class KeymanCli
         root.Options.Add(new VersionOption("--version", "-V"));
         LoginCommand.Configure(root);
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(BedrockCommand.Create());
+        root.Subcommands.Add(DoctorCommand.Create());
 
         using var cancel = new CancellationTokenSource();
         System.Console.CancelKeyPress += (_, e) =>

@@ -103,6 +103,9 @@ public sealed record AwsProfilePlan(
     }
 }
 
+/// <summary>What sts:GetCallerIdentity says about a set of credentials.</summary>
+public sealed record CallerIdentity(string Account, string Arn, string UserId);
+
 /// <summary>Credentials ready to sign with, for a profile and region.</summary>
 public sealed record AwsSession(AwsProfilePlan Plan, AwsSigningCredentials Credentials)
 {
@@ -355,12 +358,36 @@ public sealed class AwsProfiles
             issued.Expiration ?? _time.GetUtcNow().AddSeconds(link.DurationSeconds!.Value), roleArn);
     }
 
+    /// <summary>Asks STS who these credentials are (sts:GetCallerIdentity, which no IAM policy can deny).</summary>
+    public async Task<CallerIdentity> GetCallerIdentityAsync(AwsSession session, CancellationToken cancellationToken)
+    {
+        var configured = new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts);
+        var endpoint = configured ?? AwsEndpoints.DefaultSts(session.Region);
+        try
+        {
+            using var client = CreateClient(session.Credentials, session.Region, configured);
+            var response = await client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
+            return new CallerIdentity(response.Account, response.Arn, response.UserId);
+        }
+        catch (AmazonServiceException service) when (service.ErrorCode is "ExpiredToken" or "ExpiredTokenException" or "InvalidClientTokenId" or "SignatureDoesNotMatch")
+        {
+            throw new KeymanException(ExitCodes.AwsCredentialsExpired,
+                $"AWS STS does not accept the credentials of {session.Credentials.Describe()} ({service.ErrorCode}: {OneLine(service.Message)})",
+                "They are expired or invalid: run keyman to log in again.", service);
+        }
+        catch (Exception ex) when (IsNetwork(ex) && !cancellationToken.IsCancellationRequested)
+        {
+            throw new KeymanException(ExitCodes.Network, $"Cannot reach AWS STS at {endpoint}",
+                "Check your network, proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, then retry.", ex);
+        }
+    }
+
     private async Task<AwsSigningCredentials> AssumeRoleAsync(AwsSigningCredentials source, AwsRoleLink link, string region, CancellationToken cancellationToken)
     {
         var configured = new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts);
         var endpoint = configured ?? AwsEndpoints.DefaultSts(region);
         var sessionName = link.RoleSessionName ?? $"keyman-{_time.GetUtcNow().ToUnixTimeSeconds()}";
-        _log.Info($"Assuming role: {link.RoleArn}");
+        _log.Debug($"Assuming role: {link.RoleArn}");
         _log.Debug($"STS endpoint: {endpoint}; session name {sessionName}; source credentials from {source.Describe()}");
         try
         {
@@ -400,33 +427,10 @@ public sealed class AwsProfiles
 
     private AmazonSecurityTokenServiceClient CreateClient(AwsSigningCredentials source, string region, Uri? configured)
     {
-        var config = new AmazonSecurityTokenServiceConfig
-        {
-            // Keyman resolves endpoint overrides itself, from the injected environment.
-            IgnoreConfiguredEndpointUrls = true,
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = MaxErrorRetry,
-            Timeout = Timeout,
-        };
-        if (configured is not null)
-        {
-            config.ServiceURL = configured.ToString();
-            config.AuthenticationRegion = region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-
-        if (_stsHandler is not null)
-        {
-            config.HttpClientFactory = new HandlerHttpClientFactory(_stsHandler, Timeout);
-        }
-
         AWSCredentials credentials = source.SessionToken is null
             ? new BasicAWSCredentials(source.AccessKeyId, source.SecretAccessKey)
             : new SessionAWSCredentials(source.AccessKeyId, source.SecretAccessKey, source.SessionToken);
-        return new AmazonSecurityTokenServiceClient(credentials, config);
+        return StsClients.Create(credentials, region, configured, _stsHandler, MaxErrorRetry, Timeout);
     }
 
     private Exception MapStsFailure(Exception ex, AwsSigningCredentials source, AwsRoleLink link, Uri endpoint)
@@ -742,16 +746,5 @@ public sealed class AwsProfiles
         }
 
         return false;
-    }
-
-    /// <summary>Hands the SDK HttpClients over an injected handler.</summary>
-    private sealed class HandlerHttpClientFactory(HttpMessageHandler handler, TimeSpan timeout) : HttpClientFactory
-    {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-            new(handler, disposeHandler: false) { Timeout = timeout };
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
     }
 }

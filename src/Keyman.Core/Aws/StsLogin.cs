@@ -118,33 +118,8 @@ public sealed class StsLogin
             new DateTimeOffset(utc, TimeSpan.Zero), response.AssumedRoleUser?.Arn);
     }
 
-    private AmazonSecurityTokenServiceClient CreateClient(string region, Uri? configured)
-    {
-        var config = new AmazonSecurityTokenServiceConfig
-        {
-            // Keyman resolves endpoint overrides itself, from the injected environment.
-            IgnoreConfiguredEndpointUrls = true,
-            RetryMode = RequestRetryMode.Standard,
-            MaxErrorRetry = MaxErrorRetry,
-            Timeout = Timeout,
-        };
-        if (configured is not null)
-        {
-            config.ServiceURL = configured.ToString();
-            config.AuthenticationRegion = region;
-        }
-        else
-        {
-            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
-        }
-
-        if (_handler is not null)
-        {
-            config.HttpClientFactory = new HandlerHttpClientFactory(_handler, Timeout);
-        }
-
-        return new AmazonSecurityTokenServiceClient(new AnonymousAWSCredentials(), config);
-    }
+    private AmazonSecurityTokenServiceClient CreateClient(string region, Uri? configured) =>
+        StsClients.Create(new AnonymousAWSCredentials(), region, configured, _handler, MaxErrorRetry, Timeout);
 
     private static bool IsDurationRefused(AmazonServiceException ex) =>
         string.Equals(ex.ErrorCode, "ValidationError", StringComparison.Ordinal)
@@ -241,16 +216,5 @@ public sealed class StsLogin
         return assertion.Base64.Length > 0 && oneLine.Contains(assertion.Base64, StringComparison.Ordinal)
             ? oneLine.Replace(assertion.Base64, "***", StringComparison.Ordinal)
             : oneLine;
-    }
-
-    /// <summary>Hands the SDK HttpClients over an injected handler.</summary>
-    private sealed class HandlerHttpClientFactory(HttpMessageHandler handler, TimeSpan timeout) : HttpClientFactory
-    {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
-            new(handler, disposeHandler: false) { Timeout = timeout };
-
-        public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
-
-        public override bool DisposeHttpClientsAfterUse(IClientConfig clientConfig) => true;
     }
 }

@@ -1,0 +1,203 @@
+using System.Globalization;
+using Keyman.Core.Aws;
+using Keyman.Core.Bedrock;
+using Keyman.Core.Config;
+using Keyman.Core.Okta;
+
+namespace Keyman.Core.Doctor;
+
+public enum CheckStatus
+{
+    Pass,
+    Warn,
+    Fail,
+    Skip,
+}
+
+/// <summary>One step of the how-to, checked: what was found, and for a failure the fix and the exit code it maps to.</summary>
+public sealed record DoctorCheck(string Name, CheckStatus Status, string Detail, string? Fix = null, int ExitCode = 0);
+
+public sealed record DoctorOptions
+{
+    public required string ConfigPath { get; init; }
+
+    public string? Profile { get; init; }
+
+    public string? Region { get; init; }
+
+    public string? ModelId { get; init; }
+
+    public bool Invoke { get; init; } = true;
+}
+
+/// <summary>
+/// Walks the how-to's chain in order — Keyman config, AWS profile, source credentials, STS, Bedrock list, Bedrock
+/// invoke — and reports each link. A failed link skips the ones that depend on it, so the first FAIL is the one to fix.
+/// </summary>
+public sealed class Doctor(KeymanContext context, DoctorOptions options)
+{
+    public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken cancellationToken)
+    {
+        var checks = new List<DoctorCheck> { CheckKeymanConfig() };
+        var profiles = new AwsProfiles(context.Environment, context.Log, context.Time);
+
+        AwsProfilePlan? plan = null;
+        checks.Add(Run("AWS profile", () =>
+        {
+            plan = profiles.Plan(options.Profile, options.Region);
+            return DescribeProfile(plan);
+        }));
+
+        if (plan is null)
+        {
+            return Skipped(checks, "Source credentials", "STS GetCallerIdentity", "Bedrock ListFoundationModels", "Bedrock InvokeModel");
+        }
+
+        checks.Add(CheckSourceCredentials(plan));
+        if (checks[^1].Status == CheckStatus.Fail)
+        {
+            return Skipped(checks, "STS GetCallerIdentity", "Bedrock ListFoundationModels", "Bedrock InvokeModel");
+        }
+
+        AwsSession? session = null;
+        checks.Add(await RunAsync("STS GetCallerIdentity", async () =>
+        {
+            session = await profiles.ResolveAsync(options.Profile, options.Region, cancellationToken).ConfigureAwait(false);
+            var identity = await profiles.GetCallerIdentityAsync(session, cancellationToken).ConfigureAwait(false);
+            return (CheckStatus.Pass, $"account {identity.Account}, {identity.Arn}");
+        }).ConfigureAwait(false));
+
+        if (session is null || checks[^1].Status == CheckStatus.Fail)
+        {
+            return Skipped(checks, "Bedrock ListFoundationModels", "Bedrock InvokeModel");
+        }
+
+        using var bedrock = new BedrockClient(session, context.Environment, context.Log, context.Time);
+        BedrockCatalog? catalog = null;
+        checks.Add(await RunAsync("Bedrock ListFoundationModels", async () =>
+        {
+            catalog = await BedrockCatalog.LoadAsync(bedrock, "Anthropic", cancellationToken).ConfigureAwait(false);
+            var claude = catalog.Models.Where(m => m.Model.ModelId.Contains("claude", StringComparison.Ordinal)).ToList();
+            if (claude.Count == 0)
+            {
+                throw new KeymanException(ExitCodes.BedrockModelInvalid, $"Bedrock in {session.Region} lists no Claude model for this profile",
+                    "Ask DevOps to enable Anthropic model access in this account and region, or use another --region.");
+            }
+
+            return (CheckStatus.Pass, $"{claude.Count} Claude models in {session.Region}, e.g. {string.Join(", ", claude.Take(3).Select(m => m.Model.ModelId))}");
+        }).ConfigureAwait(false));
+
+        if (!options.Invoke)
+        {
+            checks.Add(new DoctorCheck("Bedrock InvokeModel", CheckStatus.Skip, "skipped (--no-invoke)"));
+            return checks;
+        }
+
+        if (catalog is null)
+        {
+            return Skipped(checks, "Bedrock InvokeModel");
+        }
+
+        checks.Add(await RunAsync("Bedrock InvokeModel", async () =>
+        {
+            var modelId = options.ModelId ?? catalog.NewestClaude().InvokeId;
+            var result = await bedrock.InvokeModelAsync(modelId, AnthropicRequest.FromPrompt("Say OK.", maxTokens: 1), cancellationToken).ConfigureAwait(false);
+            return (CheckStatus.Pass, $"{modelId} answered ({result.Message.StopReason ?? "no stop reason"}, {result.Message.Usage?.OutputTokens ?? 0} token)");
+        }).ConfigureAwait(false));
+        return checks;
+    }
+
+    private DoctorCheck CheckKeymanConfig()
+    {
+        const string name = "Keyman config";
+        if (!File.Exists(options.ConfigPath))
+        {
+            return new DoctorCheck(name, CheckStatus.Fail, $"{options.ConfigPath} does not exist",
+                "Run `keyman config`, or pass -c PATH to the file you use.", ExitCodes.Config);
+        }
+
+        return Run(name, () =>
+        {
+            var config = ConfigFile.Load(options.ConfigPath, context.Log);
+            if (config.Org is null)
+            {
+                throw new KeymanException(ExitCodes.Config, $"{options.ConfigPath} sets no 'org'", "Add 'org: https://YOUR-ORG.okta.com', or run `keyman config`.");
+            }
+
+            var org = OktaOrg.Display(OktaOrg.Resolve(config.Org, config.OktaPreview ?? false));
+            var user = LoginFlowUser(config);
+            return (CheckStatus.Pass, $"{options.ConfigPath}: org {org}, username {user}{(config.Role is null ? string.Empty : $", role {config.Role}")}");
+        });
+    }
+
+    private string LoginFlowUser(KeymanConfig config) =>
+        Login.LoginFlow.ResolveUsername(config.Username, context.Environment);
+
+    private static (CheckStatus, string) DescribeProfile(AwsProfilePlan plan)
+    {
+        var where = $"profile '{plan.Profile}' ({plan.ProfileOrigin}) in {plan.ConfigPath}, region {plan.Region}";
+        if (plan.Roles.Count == 0)
+        {
+            return (CheckStatus.Warn, $"{where}: no role_arn/source_profile, so it uses its own keys (the how-to chains a Bedrock role on 'default')");
+        }
+
+        var chain = string.Join(" -> ", plan.Roles.Select(r => r.RoleArn));
+        return (CheckStatus.Pass, $"{where}: role_arn {chain}, source_profile {plan.BaseProfile}");
+    }
+
+    private DoctorCheck CheckSourceCredentials(AwsProfilePlan plan)
+    {
+        const string name = "Source credentials";
+        var now = context.Time.GetUtcNow();
+        var detail = plan.DescribeBaseCredentials(now);
+        if (plan.BaseCredentials is null)
+        {
+            return new DoctorCheck(name, CheckStatus.Fail, detail, "Run `keyman` to log in and write them.", ExitCodes.AwsCredentialsMissing);
+        }
+
+        if (plan.BaseCredentials.IsExpired(now))
+        {
+            return new DoctorCheck(name, CheckStatus.Fail, detail, "Run `keyman` to log in again.", ExitCodes.AwsCredentialsExpired);
+        }
+
+        if (plan.BaseCredentials.Expiration is { } expires)
+        {
+            var left = expires - now;
+            detail += string.Create(CultureInfo.InvariantCulture, $" (in {(int)left.TotalMinutes} min)");
+        }
+
+        return new DoctorCheck(name, CheckStatus.Pass, detail);
+    }
+
+    private static DoctorCheck Run(string name, Func<(CheckStatus Status, string Detail)> check)
+    {
+        try
+        {
+            var (status, detail) = check();
+            return new DoctorCheck(name, status, detail);
+        }
+        catch (KeymanException e)
+        {
+            return new DoctorCheck(name, CheckStatus.Fail, e.Message, e.Hint, e.ExitCode);
+        }
+    }
+
+    private static async Task<DoctorCheck> RunAsync(string name, Func<Task<(CheckStatus Status, string Detail)>> check)
+    {
+        try
+        {
+            var (status, detail) = await check().ConfigureAwait(false);
+            return new DoctorCheck(name, status, detail);
+        }
+        catch (KeymanException e)
+        {
+            return new DoctorCheck(name, CheckStatus.Fail, e.Message, e.Hint, e.ExitCode);
+        }
+    }
+
+    private static List<DoctorCheck> Skipped(List<DoctorCheck> checks, params string[] names)
+    {
+        checks.AddRange(names.Select(n => new DoctorCheck(n, CheckStatus.Skip, "skipped: an earlier check failed")));
+        return checks;
+    }
+}
