@@ -22,6 +22,7 @@ internal static class KeymanCli
 
         root.Options.Add(new VersionOption("--version", "-V"));
         LoginCommand.Configure(root);
+        DeliveryCommands.AddTo(root);
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(BedrockCommand.Create());
         root.Subcommands.Add(DoctorCommand.Create());

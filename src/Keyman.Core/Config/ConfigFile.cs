@@ -224,7 +224,7 @@ public static partial class ConfigFile
     }
 
     [GeneratedRegex(@"^arn:aws[\w-]*:iam::\d{12}:role/[\w+=,.@/-]+$")]
-    internal static partial Regex RoleArnPattern();
+    public static partial Regex RoleArnPattern();
 
     [GeneratedRegex(@"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")]
     private static partial Regex PlaceholderPattern();

@@ -1,12 +1,17 @@
 using System.CommandLine;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Keyman.Cli.Console;
 using Keyman.Core;
+using Keyman.Core.Aws;
 using Keyman.Core.Config;
+using Keyman.Core.Delivery;
 using Keyman.Core.Login;
+using Keyman.Core.Ui;
 
 namespace Keyman.Cli.Commands;
 
-/// <summary>The root command: aws_okta_keyman's login, with its flags.</summary>
+/// <summary>The root command: aws_okta_keyman's login, with its flags, then -C / --console / --reup.</summary>
 internal static class LoginCommand
 {
     public static void Configure(RootCommand root)
@@ -17,6 +22,12 @@ internal static class LoginCommand
             root.Options.Add(option);
         }
 
+        AddValidators(options);
+        root.SetAction((parse, cancellationToken) => RunAsync(options, parse, cancellationToken));
+    }
+
+    public static void AddValidators(LoginOptions options)
+    {
         options.Duration.Validators.Add(result =>
         {
             // Only range-check a value that parsed; System.CommandLine reports an unparsable one itself.
@@ -26,23 +37,43 @@ internal static class LoginCommand
                 result.AddError($"--duration {d} is outside 900 to 43200 seconds.");
             }
         });
-
-        root.SetAction((parse, cancellationToken) => RunAsync(options, parse, cancellationToken));
+        options.AssumeRole.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && !ConfigFile.RoleArnPattern().IsMatch(token.Value))
+            {
+                result.AddError($"--assume-role '{token.Value}' is not an IAM role ARN like arn:aws:iam::123456789012:role/Name.");
+            }
+        });
     }
+
+    /// <summary>Flags over the config file, as every command that logs in reads them.</summary>
+    public static KeymanConfig LoadConfig(LoginOptions options, ParseResult parse, ConsoleLog log, IEnvironment env)
+    {
+        var flags = options.FromFlags(parse);
+        var configPath = ConfigFile.ExpandHome(parse.GetValue(options.Config) ?? ConfigFile.DefaultPath(env), env);
+        var file = ConfigFile.Load(configPath, log);
+        var config = flags.Over(file);
+        log.DebugEnabled = config.Debug ?? false;
+        log.Debug($"Config file: {configPath}{(File.Exists(configPath) ? string.Empty : " (not found; flags only)")}");
+        return config;
+    }
+
+    public static KeymanContext Context(IEnvironment env, ConsoleLog log, IInteraction interaction) => new()
+    {
+        Environment = env,
+        Log = log,
+        Interaction = interaction,
+        Version = KeymanCli.Version,
+        Secrets = SecretStoreFactory.Open(env, log),
+    };
 
     private static async Task<int> RunAsync(LoginOptions options, ParseResult parse, CancellationToken cancellationToken)
     {
-        var flags = options.FromFlags(parse);
         var env = ProcessEnvironment.Instance;
-        var log = ConsoleLog.ForStandardError(flags.Debug ?? false);
+        var log = ConsoleLog.ForStandardError(parse.GetValue(options.Debug));
         try
         {
-            var configPath = ConfigFile.ExpandHome(parse.GetValue(options.Config) ?? ConfigFile.DefaultPath(env), env);
-            var file = ConfigFile.Load(configPath, log);
-            var config = flags.Over(file);
-            log.DebugEnabled = config.Debug ?? false;
-            log.Debug($"Config file: {configPath}{(File.Exists(configPath) ? string.Empty : " (not found; flags only)")}");
-
+            var config = LoadConfig(options, parse, log, env);
             if (parse.GetResult(options.Update) is { Implicit: false })
             {
                 log.Info("Keyman does not update itself: install the new release the way you installed this one (see README).");
@@ -56,16 +87,14 @@ internal static class LoginCommand
                 log.Info($"Config file written to {target}");
             }
 
-            WarnAboutDeferredFeatures(config, log);
-
-            var context = new KeymanContext
+            if (config.Reup == true && (config.Command is not null || config.Console == true))
             {
-                Environment = env,
-                Log = log,
-                Interaction = ConsoleInteraction.ForConsole(),
-                Version = KeymanCli.Version,
-            };
-            var result = await new LoginFlow(context).RunAsync(config, cancellationToken);
+                log.Warning("reup keeps refreshing and never reaches command/console (as in aws_okta_keyman); they are ignored.");
+            }
+
+            var context = Context(env, log, ConsoleInteraction.ForConsole());
+            using var flow = new LoginFlow(context);
+            var result = await flow.RunAsync(config, cancellationToken);
             if (config.Screen == true)
             {
                 log.Info("AWS Credentials:");
@@ -76,8 +105,31 @@ internal static class LoginCommand
                 output.Flush();
             }
 
-            log.Info("All done! \U0001F44D");
-            return ExitCodes.Success;
+            if (config.Reup == true)
+            {
+                using var stop = StopOnTerminate(cancellationToken);
+                var count = await new Reup(context, flow, config).RunAsync(result, stop.Token);
+                log.Info($"Stopped refreshing after {count} refresh{(count == 1 ? string.Empty : "es")}; the last credentials stay in the profile.");
+                return ExitCodes.Success;
+            }
+
+            var exitCode = ExitCodes.Success;
+            if (config.Command is { } command)
+            {
+                exitCode = await RunCommandAsync(CommandLine.Split(command), result, log);
+            }
+
+            if (config.Console == true)
+            {
+                await PrintConsoleUrlAsync(context, result, config, parse.GetValue(options.Open), cancellationToken);
+            }
+
+            if (exitCode == ExitCodes.Success)
+            {
+                log.Info("All done! \U0001F44D");
+            }
+
+            return exitCode;
         }
         catch (Exception e)
         {
@@ -85,27 +137,68 @@ internal static class LoginCommand
         }
     }
 
-    /// <summary>Options of the original that a later Keyman release implements: say so instead of silently ignoring them.</summary>
-    private static void WarnAboutDeferredFeatures(KeymanConfig config, ConsoleLog log)
+    /// <summary>Ctrl-C already cancels <paramref name="token"/>; SIGTERM should stop reup just as cleanly.</summary>
+    private static CancellationTokenSource StopOnTerminate(CancellationToken token)
     {
-        if (config.PasswordCache == true || config.PasswordReset == true)
+        var source = CancellationTokenSource.CreateLinkedTokenSource(token);
+        if (!OperatingSystem.IsWindows())
         {
-            log.Warning("password_cache: the OS keychain is not supported in this version yet; Keyman asks for the password each time.");
+            var registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                source.Cancel();
+            });
+            source.Token.Register(registration.Dispose);
         }
 
-        if (config.Reup == true)
+        return source;
+    }
+
+    public static async Task<int> RunCommandAsync(IReadOnlyList<string> command, LoginResult result, ConsoleLog log)
+    {
+        log.Info($"Running: {string.Join(' ', command)}");
+        var code = await ChildProcess.RunAsync(command, CredentialVariables.For(result.Credentials, result.Region), CredentialVariables.Cleared,
+            forwardInterrupt: System.Console.IsInputRedirected, log);
+        if (code != 0)
         {
-            log.Warning("reup: refreshing in a loop is not supported in this version yet; Keyman logs in once.");
+            log.Debug($"{command[0]} exited with {code}");
         }
 
-        if (config.Console == true)
-        {
-            log.Warning("console: the AWS console URL is not supported in this version yet.");
-        }
+        return code;
+    }
 
-        if (config.Command is not null)
+    public static async Task PrintConsoleUrlAsync(KeymanContext context, LoginResult result, KeymanConfig config, bool open, CancellationToken cancellationToken)
+    {
+        using var handler = context.HttpHandlerFactory();
+        var signin = new ConsoleSignin(context.Environment, handler, context.Log);
+        var duration = result.Chained ? Math.Min(config.EffectiveDuration, ConsoleSignin.ChainedMaxDuration) : config.EffectiveDuration;
+        var url = await signin.CreateLoginUrlAsync(result.Credentials, result.SamlFormAction, result.Role.Partition,
+            result.OktaBaseUrl!, duration, cancellationToken);
+        context.Log.Info("AWS Console URL (valid for 15 minutes):");
+        System.Console.Out.WriteLine(url.AbsoluteUri);
+        System.Console.Out.Flush();
+        if (open)
         {
-            log.Warning("command: running a command is not supported in this version yet; the credentials are written to the profile.");
+            OpenBrowser(url, context.Log);
+        }
+    }
+
+    private static void OpenBrowser(Uri url, ILog log)
+    {
+        var start = OperatingSystem.IsWindows() ? new ProcessStartInfo("cmd") { ArgumentList = { "/c", "start", "", url.AbsoluteUri } }
+            : OperatingSystem.IsMacOS() ? new ProcessStartInfo("open") { ArgumentList = { url.AbsoluteUri } }
+            : new ProcessStartInfo("xdg-open") { ArgumentList = { url.AbsoluteUri } };
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        try
+        {
+            using var process = Process.Start(start);
+            log.Info("Opened the sign-in URL in the browser");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            log.Warning($"Cannot open a browser ({start.FileName}: {e.Message}); open the URL above yourself.");
         }
     }
 }

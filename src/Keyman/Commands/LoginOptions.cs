@@ -48,10 +48,23 @@ internal sealed class LoginOptions
 
     public Option<string> Factor { get; } = new("--factor") { Description = "MFA factor to use without a menu, e.g. \"GOOGLE token:software:totp\", \"OKTA push\", sms" };
 
+    public Option<string> AssumeRole { get; } = new("--assume-role") { Description = "After the SAML role, assume this role (ARN) and deliver its credentials (config: assume_role_arn)" };
+
+    public Option<bool> Open { get; } = new("--open") { Description = "With --console: open the sign-in URL in the default browser" };
+
+    public Option<int?> RefreshBefore { get; } = new("--refresh-before") { Description = "Seconds before expiry to refresh (reup, default 600) or stop using cached credentials (credential-process, default 900); at most a quarter of the lifetime" };
+
     public IEnumerable<Option> All =>
     [
         Org, Username, AppId, Debug, Reup, DuoFactor, Name, Config, WritePath, OktaPreview, PasswordCache,
-        PasswordReset, Command, Screen, Region, Duration, Console, Update, Account, Role, Factor,
+        PasswordReset, Command, Screen, Region, Duration, Console, Update, Account, Role, Factor, AssumeRole, Open, RefreshBefore,
+    ];
+
+    /// <summary>The options that choose how to log in, for subcommands that log in and then deliver the credentials their own way.</summary>
+    public IEnumerable<Option> ForDelivery =>
+    [
+        Org, Username, AppId, Debug, DuoFactor, Config, OktaPreview, PasswordCache, PasswordReset, Region, Duration,
+        Account, Role, Factor, AssumeRole, RefreshBefore,
     ];
 
     /// <summary>The values given on the command line; flags left out stay null so the file's values show through.</summary>
@@ -79,6 +92,8 @@ internal sealed class LoginOptions
             Account = parse.GetValue(Account),
             Role = parse.GetValue(Role),
             Factor = parse.GetValue(Factor),
+            AssumeRoleArn = parse.GetValue(AssumeRole),
+            RefreshBefore = parse.GetValue(RefreshBefore),
         };
     }
 }

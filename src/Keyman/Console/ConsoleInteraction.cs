@@ -16,12 +16,67 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     public bool CanPrompt { get; init; } = true;
 
+    /// <summary>Reads a secret without echo; the default reads keys from the console.</summary>
+    public Func<string?>? HiddenReader { get; init; }
+
+    /// <summary>
+    /// For credential-process, whose stdin and stdout belong to the calling SDK: prompts and answers on the terminal
+    /// (/dev/tty). Without a terminal nobody can answer, so <see cref="CanPrompt"/> is false.
+    /// </summary>
+    public static ConsoleInteraction ForTerminalDevice()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return new ConsoleInteraction(TextReader.Null, System.Console.Error, false) { CanPrompt = false };
+        }
+
+        try
+        {
+            var tty = new FileStream("/dev/tty", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
+            var reader = new StreamReader(tty, new UTF8Encoding(false), false, 1, leaveOpen: true);
+            var writer = new StreamWriter(tty, new UTF8Encoding(false), 256, leaveOpen: true) { AutoFlush = true };
+            return new ConsoleInteraction(reader, writer, inputIsTerminal: true) { HiddenReader = () => ReadWithoutEcho(reader, writer) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new ConsoleInteraction(TextReader.Null, System.Console.Error, false) { CanPrompt = false };
+        }
+    }
+
+    private static string? ReadWithoutEcho(TextReader reader, TextWriter writer)
+    {
+        Stty("-echo");
+        try
+        {
+            return reader.ReadLine();
+        }
+        finally
+        {
+            Stty("echo");
+            writer.WriteLine();
+        }
+    }
+
+    private static void Stty(string mode)
+    {
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("/bin/sh") { UseShellExecute = false, ArgumentList = { "-c", $"stty {mode} < /dev/tty" } };
+            using var process = System.Diagnostics.Process.Start(start);
+            process?.WaitForExit();
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // No stty: the answer is echoed, which is better than no prompt at all.
+        }
+    }
+
     public Task<string> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         prompts.Write(prompt.EndsWith(' ') ? prompt : prompt + " ");
         prompts.Flush();
-        var answer = secret && inputIsTerminal ? ReadHidden() : input.ReadLine();
+        var answer = secret && inputIsTerminal ? (HiddenReader is { } hidden ? hidden() : ReadHidden()) : input.ReadLine();
         if (answer is null)
         {
             prompts.WriteLine();

@@ -1,0 +1,73 @@
+using Keyman.Core.Config;
+using Keyman.Core.Login;
+
+namespace Keyman.Core.Delivery;
+
+/// <summary>
+/// <c>keyman credential-process --profile NAME</c>: answers from the cache in the secret store while enough lifetime
+/// remains; otherwise takes the profile's lock, looks again (another process may have just logged in), and only then
+/// logs in (Okta session reuse first), caches and answers. stdout gets the JSON and nothing else.
+/// </summary>
+public sealed class CredentialProcess(KeymanContext context)
+{
+    /// <summary>How long to wait for another credential-process of the same profile, which may be waiting for MFA.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(3);
+
+    public async Task<string> GetJsonAsync(string profile, KeymanConfig config, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(profile);
+        if (await TryCacheAsync(profile, config, cancellationToken).ConfigureAwait(false) is { } hit)
+        {
+            return hit;
+        }
+
+        using (await CredentialCache.LockAsync(CredentialCache.LockPath(context.Environment, profile), LockTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            if (await TryCacheAsync(profile, config, cancellationToken).ConfigureAwait(false) is { } shared)
+            {
+                context.Log.Debug("Another keyman credential-process logged in meanwhile; using its credentials");
+                return shared;
+            }
+
+            using var flow = new LoginFlow(context) { WriteCredentialsFile = false };
+            var result = await flow.RunAsync(config with { Name = profile }, cancellationToken).ConfigureAwait(false);
+            if (context.Secrets is { } store)
+            {
+                try
+                {
+                    await CredentialCache.SetAsync(store, profile, new CredentialCache.Entry(result.Credentials, result.IssuedAt), cancellationToken).ConfigureAwait(false);
+                }
+                catch (KeymanException e)
+                {
+                    context.Log.Warning($"Cannot cache the credentials in {store.Name} ({e.Message.TrimEnd('.')}); every AWS call will log in again.");
+                }
+            }
+
+            return CredentialCache.ProcessOutput(result.Credentials);
+        }
+    }
+
+    private async Task<string?> TryCacheAsync(string profile, KeymanConfig config, CancellationToken cancellationToken)
+    {
+        if (context.Secrets is not { } store)
+        {
+            return null;
+        }
+
+        try
+        {
+            if (await CredentialCache.GetAsync(store, profile, cancellationToken).ConfigureAwait(false) is { } entry
+                && CredentialCache.IsFresh(entry, config, context.Time.GetUtcNow()))
+            {
+                context.Log.Debug($"Cached credentials for {profile} are valid until {entry.Credentials.ExpirationRfc3339}");
+                return CredentialCache.ProcessOutput(entry.Credentials);
+            }
+        }
+        catch (KeymanException e)
+        {
+            context.Log.Debug($"Credential cache not readable: {e.Message}");
+        }
+
+        return null;
+    }
+}
