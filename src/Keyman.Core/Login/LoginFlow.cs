@@ -128,6 +128,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         if (chainTo is not null)
         {
             var sessionName = assertion.RoleSessionName ?? $"keyman-{issuedAt.ToUnixTimeSeconds()}";
+            log.Info($"Assuming role: {chainTo}");
             credentials = await new AwsProfiles(env, log, context.Time).AssumeRoleAsync(
                 credentials, chainTo, config.EffectiveProfile, region, SafeSessionName(sessionName), config.EffectiveDuration, cancellationToken);
             issuedAt = context.Time.GetUtcNow();

@@ -53,6 +53,12 @@ internal static class LoginCommand
         var configPath = ConfigFile.ExpandHome(parse.GetValue(options.Config) ?? ConfigFile.DefaultPath(env), env);
         var file = ConfigFile.Load(configPath, log);
         var config = flags.Over(file);
+        if (flags.AssumeRoleArn is not null && config.Accounts is { } accounts)
+        {
+            // --assume-role beats every assume_role_arn of the file, the per-account ones included.
+            config = config with { Accounts = accounts.Select(a => a with { AssumeRoleArn = null }).ToList() };
+        }
+
         log.DebugEnabled = config.Debug ?? false;
         log.Debug($"Config file: {configPath}{(File.Exists(configPath) ? string.Empty : " (not found; flags only)")}");
         return config;

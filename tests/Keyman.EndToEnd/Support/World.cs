@@ -41,9 +41,12 @@ public sealed class World : IAsyncDisposable
 
     public string CredentialsPath => Path.Combine(Home, ".aws", "credentials");
 
-    public static async Task<World> StartAsync(ScenarioDocument? scenario = null, params string[] faults)
+    public static Task<World> StartAsync(ScenarioDocument? scenario = null, params string[] faults) =>
+        StartAsync(new SandboxOptions { Scenario = scenario, Faults = faults });
+
+    public static async Task<World> StartAsync(SandboxOptions options)
     {
-        var sandbox = await SandboxHost.StartAsync(new SandboxOptions { Scenario = scenario, Faults = faults });
+        var sandbox = await SandboxHost.StartAsync(options);
         var home = Directory.CreateTempSubdirectory("keyman-e2e-").FullName;
         Directory.CreateDirectory(Path.Combine(home, ".config"));
         return new World(sandbox, home);
@@ -82,6 +85,26 @@ public sealed class World : IAsyncDisposable
     }
 
     public async Task<JsonElement> RequestLogAsync() => await _http.GetFromJsonAsync<JsonElement>($"{Url}/_sandbox/requests");
+
+    /// <summary>The request log entries of one service (okta, sts, signin, …) after sequence number <paramref name="after"/>.</summary>
+    public async Task<List<JsonElement>> RequestsAsync(string service, long after = 0) =>
+        (await _http.GetFromJsonAsync<JsonElement>($"{Url}/_sandbox/requests?service={service}&after={after}")).EnumerateArray().ToList();
+
+    /// <summary>The sequence number of the last request so far (0 when none).</summary>
+    public async Task<long> LastSeqAsync()
+    {
+        var all = (await RequestLogAsync()).EnumerateArray().ToList();
+        return all.Count == 0 ? 0 : all.Max(e => e.GetProperty("seq").GetInt64());
+    }
+
+    public async Task PostControlAsync(string path, string json = "{}")
+    {
+        using var content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync($"{Url}/_sandbox/{path}", content);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public HttpClient Http => _http;
 
     /// <summary>The profile as the AWS credentials file holds it, parsed the simple INI way.</summary>
     public Dictionary<string, string>? Profile(string name)
