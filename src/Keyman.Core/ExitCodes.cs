@@ -29,5 +29,10 @@ public static class ExitCodes
     public const int StsRefused = 22;
     public const int CredentialsFile = 23;
 
+    // Secret store (OS keychain, Secret Service, Credential Manager, encrypted file).
+    public const int SecretStoreUnavailable = 40;
+    public const int SecretStoreLocked = 41;
+    public const int SecretStoreUnreadable = 42;
+
     public const int Cancelled = 130;
 }
