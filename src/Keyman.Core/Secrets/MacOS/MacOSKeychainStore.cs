@@ -31,7 +31,7 @@ public sealed class MacOSKeychainStore : ISecretStore
             return Task.FromResult<string?>(null);
         }
 
-        Check(status, "read the password");
+        KeychainStatus.Check(status, "read the password");
         var content = Marshal.ReadIntPtr(data.Pointer);
         try
         {
@@ -60,13 +60,13 @@ public sealed class MacOSKeychainStore : ISecretStore
         var item = FindItem(s, a);
         if (item == 0)
         {
-            Check(Security.SecKeychainAddGenericPassword(0, (uint)s.Length, s.Pointer, (uint)a.Length, a.Pointer, (uint)password.Length, password.Pointer, 0), "store the password");
+            KeychainStatus.Check(Security.SecKeychainAddGenericPassword(0, (uint)s.Length, s.Pointer, (uint)a.Length, a.Pointer, (uint)password.Length, password.Pointer, 0), "store the password");
             return Task.CompletedTask;
         }
 
         try
         {
-            Check(Security.SecKeychainItemModifyAttributesAndData(item, 0, (uint)password.Length, password.Pointer), "replace the password");
+            KeychainStatus.Check(Security.SecKeychainItemModifyAttributesAndData(item, 0, (uint)password.Length, password.Pointer), "replace the password");
         }
         finally
         {
@@ -88,7 +88,7 @@ public sealed class MacOSKeychainStore : ISecretStore
 
         try
         {
-            Check(Security.SecKeychainItemDelete(item), "remove the password");
+            KeychainStatus.Check(Security.SecKeychainItemDelete(item), "remove the password");
         }
         finally
         {
@@ -108,10 +108,14 @@ public sealed class MacOSKeychainStore : ISecretStore
             return 0;
         }
 
-        Check(status, "look up the password");
+        KeychainStatus.Check(status, "look up the password");
         return Marshal.ReadIntPtr(itemSlot.Pointer);
     }
+}
 
+/// <summary>Turns an OSStatus into a typed error (platform-neutral so that it can be tested anywhere).</summary>
+internal static class KeychainStatus
+{
     internal static void Check(int status, string what)
     {
         switch (status)

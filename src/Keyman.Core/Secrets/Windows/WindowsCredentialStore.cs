@@ -26,9 +26,6 @@ public sealed class WindowsCredentialStore : ISecretStore
 
     public override string ToString() => Name;
 
-    /// <summary>The second target name keyring uses when the plain service target belongs to another account.</summary>
-    internal static string CompoundTarget(string service, string account) => $"{account}@{service}";
-
     public Task<string?> GetAsync(string service, string account, CancellationToken cancellationToken = default)
     {
         var plain = Read(service, withSecret: true);
@@ -37,7 +34,7 @@ public sealed class WindowsCredentialStore : ISecretStore
             return Task.FromResult(p.Secret);
         }
 
-        return Task.FromResult(Read(CompoundTarget(service, account), withSecret: true)?.Secret);
+        return Task.FromResult(Read(CredentialTargets.Compound(service, account), withSecret: true)?.Secret);
     }
 
     public Task SetAsync(string service, string account, string secret, CancellationToken cancellationToken = default)
@@ -54,7 +51,7 @@ public sealed class WindowsCredentialStore : ISecretStore
             }
 
             var existing = Read(service, withSecret: false);
-            var target = existing is null || existing.Value.UserName == account ? service : CompoundTarget(service, account);
+            var target = existing is null || existing.Value.UserName == account ? service : CredentialTargets.Compound(service, account);
             Write(target, account, blob);
         }
         finally
@@ -67,7 +64,7 @@ public sealed class WindowsCredentialStore : ISecretStore
 
     public Task<bool> RemoveAsync(string service, string account, CancellationToken cancellationToken = default)
     {
-        var removed = Delete(CompoundTarget(service, account));
+        var removed = Delete(CredentialTargets.Compound(service, account));
         if (Read(service, withSecret: false) is { } plain && plain.UserName == account)
         {
             removed |= Delete(service);
@@ -156,6 +153,13 @@ public sealed class WindowsCredentialStore : ISecretStore
         : new SecretStoreUnavailableException(
             $"Windows Credential Manager failed to {what} (Win32 error {error}).",
             SecretStoreUnavailableException.Fallback);
+}
+
+/// <summary>Target names as Python keyring's WinVaultKeyring forms them.</summary>
+internal static class CredentialTargets
+{
+    /// <summary>The second target name keyring uses when the plain service target belongs to another account.</summary>
+    public static string Compound(string service, string account) => $"{account}@{service}";
 }
 
 /// <summary>
