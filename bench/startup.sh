@@ -10,7 +10,7 @@ command -v hyperfine >/dev/null || { echo "install hyperfine first: apt-get inst
 bin="$PWD/artifacts/publish/keyman"
 
 work=$(mktemp -d)
-trap 'kill "${sandbox_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'if [ -n "${sandbox_pid:-}" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
 dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!

@@ -12,7 +12,7 @@ bin="$root/artifacts/publish/keyman"
 dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
 
 work=$(mktemp -d)
-trap 'kill "${sandbox_pid:-0}" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'if [ -n "${sandbox_pid:-}" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
 dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
 sandbox_pid=$!
 for _ in $(seq 150); do [ -s "$work/url" ] && break; sleep 0.1; done

@@ -47,5 +47,10 @@ public static class ExitCodes
     public const int BedrockRequestInvalid = 38;
     public const int BedrockServiceError = 39;
 
+    // Secret store (OS keychain, Secret Service, Credential Manager, encrypted file).
+    public const int SecretStoreUnavailable = 40;
+    public const int SecretStoreLocked = 41;
+    public const int SecretStoreUnreadable = 42;
+
     public const int Cancelled = 130;
 }

@@ -16,7 +16,6 @@ public static class CredentialsFile
     public static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(10);
 
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode OwnerAll = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     /// <summary>AWS_SHARED_CREDENTIALS_FILE (with ~ expanded), else {home}/.aws/credentials.</summary>
     public static string ResolvePath(IEnvironment environment)
@@ -88,7 +87,6 @@ public static class CredentialsFile
 
         var target = ResolveTarget(Path.GetFullPath(path));
         var directory = Path.GetDirectoryName(target) ?? ".";
-        string? temp = null;
         try
         {
             if (Directory.Exists(target))
@@ -97,55 +95,14 @@ public static class CredentialsFile
                     "Move the directory away, or point AWS_SHARED_CREDENTIALS_FILE at a file.");
             }
 
-            if (!Directory.Exists(directory))
-            {
-                if (OperatingSystem.IsWindows())
-                {
-                    Directory.CreateDirectory(directory);
-                }
-                else
-                {
-                    Directory.CreateDirectory(directory, OwnerAll);
-                }
-            }
-
+            AtomicFile.EnsureDirectory(directory);
             using var fileLock = AcquireLock(target + ".lock", lockTimeout ?? DefaultLockTimeout);
             var original = File.Exists(target) ? File.ReadAllBytes(target) : [];
-            var updated = ReplaceSection(original, profile, values);
-
-            temp = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = OwnerReadWrite;
-            }
-
-            using (var stream = new FileStream(temp, options))
-            {
-                stream.Write(updated);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, target, overwrite: true);
-            temp = null;
+            AtomicFile.Replace(target, ReplaceSection(original, profile, values), secret: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw Failure("write", target, ex);
-        }
-        finally
-        {
-            if (temp is not null)
-            {
-                try
-                {
-                    File.Delete(temp);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Best effort: a stray temp file is harmless and holds only what the rename would have written.
-                }
-            }
         }
     }
 
