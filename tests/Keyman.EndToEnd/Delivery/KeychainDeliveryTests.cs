@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Keyman.EndToEnd.Login;
+using Keyman.EndToEnd.Support;
+using Keyman.Sandbox.Hosting;
+using Keyman.Tests.Secrets;
+
+namespace Keyman.EndToEnd.Delivery;
+
+/// <summary>
+/// Password cache, Okta session reuse, reup and credential_process, with the published binary keeping its secrets in
+/// a real gnome-keyring-daemon on a private D-Bus session bus, proven through the sandbox's request log.
+/// </summary>
+public sealed class KeychainDeliveryTests
+{
+    private const string Nomfa = "nomfa@example.com";
+
+    private static async Task<(World World, KeyringDaemon Keyring)> StartAsync(SandboxOptions? options = null)
+    {
+        var keyring = KeyringDaemon.Start();
+        var world = await World.StartAsync(options ?? new SandboxOptions());
+        foreach (var (k, v) in keyring.Environment().Where(e => e.Key != "HOME"))
+        {
+            world.Env[k] = v;
+        }
+
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        return (world, keyring);
+    }
+
+    private static async Task<int> AuthnCallsAsync(World world, long after) =>
+        (await world.RequestsAsync("okta", after)).Count(e => e.GetProperty("path").GetString() == "/api/v1/authn");
+
+    [Fact]
+    public async Task TheOktaSessionIsReusedWithoutPasswordOrMfaUntilOktaEndsIt()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+
+        var first = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var seq = await world.LastSeqAsync();
+        var second = await world.RunAsync();   // no answers: a prompt would fail the run
+        Assert.True(second.ExitCode == 0, second.ToString());
+        Assert.Contains("Reusing the Okta session of nomfa@example.com", second.StdErr);
+        Assert.DoesNotContain("Password:", second.StdErr);
+        Assert.Equal(0, await AuthnCallsAsync(world, seq));
+        Assert.Contains(await world.RequestsAsync("okta", seq), e => e.GetProperty("path").GetString() == "/api/v1/sessions/me/lifecycle/refresh");
+
+        await world.PostControlAsync("sessions/expire");
+        var third = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Contains("Password:", third.StdErr);
+    }
+
+    [Fact]
+    public async Task ThePasswordIsCachedOnlyAfterOktaAcceptedItAndLivesOnlyInTheKeychain()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+
+        // A wrong password is not kept.
+        var wrong = await world.RunAsync(["-P"], Answer.With("Password: $", "not-the-password"));
+        Assert.Equal(11, wrong.ExitCode);
+        Assert.NotEqual(0, keyring.Run("secret-tool", ["lookup", "service", "aws_okta_keyman", "username", Nomfa]).ExitCode);
+
+        var right = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        Assert.True(right.ExitCode == 0, right.ToString());
+        Assert.Contains("Saved the Okta password in", right.StdErr);
+        // Independent client: libsecret's secret-tool finds it under the original's service and account.
+        Assert.Equal(World.Password, keyring.Run("secret-tool", ["lookup", "service", "aws_okta_keyman", "username", Nomfa]).Stdout.Trim());
+
+        await world.PostControlAsync("sessions/expire");
+        var seq = await world.LastSeqAsync();
+        var cached = await world.RunAsync(["-P"]);
+        Assert.True(cached.ExitCode == 0, cached.ToString());
+        Assert.Contains("Using the Okta password kept in", cached.StdErr);
+        Assert.Equal(1, await AuthnCallsAsync(world, seq));
+
+        // A cached password Okta rejects is removed, and the user is asked once.
+        keyring.Run("secret-tool", ["store", "--label=x", "service", "aws_okta_keyman", "username", Nomfa], stdin: "stale-password");
+        await world.PostControlAsync("sessions/expire");
+        var stale = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        Assert.True(stale.ExitCode == 0, stale.ToString());
+        Assert.Contains("Okta rejected the cached password", stale.StdErr);
+        Assert.Equal(World.Password, keyring.Run("secret-tool", ["lookup", "service", "aws_okta_keyman", "username", Nomfa]).Stdout.Trim());
+
+        // -R forgets it and asks again.
+        await world.PostControlAsync("sessions/expire");
+        var reset = await world.RunAsync(["-P", "-R"], Answer.With("Password: $", World.Password));
+        Assert.True(reset.ExitCode == 0, reset.ToString());
+
+        // The password is in no file Keyman could have touched (home, keyring folders hold it only encrypted).
+        var password = Encoding.UTF8.GetBytes(World.Password);
+        foreach (var file in Directory.EnumerateFiles(world.Home, "*", SearchOption.AllDirectories)
+                     .Concat(Directory.EnumerateFiles(keyring.Root, "*", SearchOption.AllDirectories)))
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = File.ReadAllBytes(file);
+            }
+            catch (IOException)
+            {
+                continue; // sockets
+            }
+
+            Assert.False(bytes.AsSpan().IndexOf(password) >= 0, $"the password is in {file}");
+        }
+    }
+
+    [Fact]
+    public async Task WithoutAKeychainKeymanSaysSoAndPrompts()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
+        world.Env["KEYMAN_SECRET_STORE"] = "file";   // without KEYMAN_SECRET_STORE_PASSPHRASE: refused, never plain text
+        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("(WARNING) The secret store is not available, so Keyman asks for the password", run.StdErr);
+        Assert.False(Directory.Exists(Path.Combine(world.Home, ".config", "keyman")) && Directory.EnumerateFiles(Path.Combine(world.Home, ".config", "keyman"), "secrets*").Any());
+    }
+
+    [Fact]
+    public async Task ReupRefreshesTwiceThroughTheOktaSessionWithoutAnyPromptAndStopsCleanlyOnCtrlC()
+    {
+        var (world, keyring) = await StartAsync(new SandboxOptions { TimeScale = 60 });
+        using var _ = keyring;
+        await using var __ = world;
+
+        var start = new ProcessStartInfo(KeymanProcess.Binary)
+        {
+            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+            ArgumentList = { "-r", "--duration", "900" },
+        };
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (k, v) in world.Env)
+        {
+            start.Environment[k] = v;
+        }
+
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(start)!;
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        await process.StandardInput.WriteLineAsync(World.Password);
+        process.StandardInput.Close();
+
+        string Text()
+        {
+            lock (stderr)
+            {
+                return stderr.ToString();
+            }
+        }
+
+        var firstSeq = 0L;
+        while (Count(Text(), "Wrote profile") < 3)
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(55) && !process.HasExited, "no two refreshes in time:\n" + Text());
+            if (firstSeq == 0 && Count(Text(), "Wrote profile") == 1)
+            {
+                firstSeq = await world.LastSeqAsync();
+            }
+
+            await Task.Delay(200);
+        }
+
+        ExecEnvConsoleTests.Signal(process.Id, "INT");
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var text = Text();
+        Assert.True(process.ExitCode == 0, text);
+        Assert.Equal(1, Count(text, "Password:"));
+        Assert.DoesNotContain("Select", text);
+        Assert.Contains("Stopped refreshing after", text);
+        Assert.Equal(0, await AuthnCallsAsync(world, firstSeq));
+        Assert.True((await world.RequestsAsync("sts", firstSeq)).Count(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML") >= 2);
+
+        // The profile holds live credentials: the AWS CLI accepts them.
+        var env = new Dictionary<string, string>(world.Env) { ["AWS_SHARED_CREDENTIALS_FILE"] = world.CredentialsPath };
+        await Aws.RunAsync(env, "sts", "get-caller-identity");
+    }
+
+    [Fact]
+    public async Task CredentialProcessServesTheAwsCliFromTheKeychainCacheAndParallelCallsShareOneLogin()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+
+        // setup-profile writes the profile next to what the user already has.
+        Directory.CreateDirectory(Path.GetDirectoryName(world.Env["AWS_CONFIG_FILE"])!);
+        File.WriteAllText(world.Env["AWS_CONFIG_FILE"], "# mine\n[profile other]\nregion = eu-west-1\n");
+        var setup = await world.RunAsync("setup-profile", "dev");
+        Assert.True(setup.ExitCode == 0, setup.ToString());
+        var config = File.ReadAllText(world.Env["AWS_CONFIG_FILE"]);
+        Assert.StartsWith("# mine\n[profile other]\nregion = eu-west-1\n", config);
+        Assert.Contains($"[profile dev]\ncredential_process = {KeymanProcess.Binary} credential-process --profile dev\nregion = us-east-1\n", config);
+
+        // Keep the password in the keychain, then end every Okta session: credential-process must log in by itself.
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
+        var seed = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        Assert.True(seed.ExitCode == 0, seed.ToString());
+        await world.PostControlAsync("sessions/expire");
+
+        var seq = await world.LastSeqAsync();
+        var first = await Aws.RunAsync(world.Env, "sts", "get-caller-identity", "--profile", "dev", "--query", "Arn", "--output", "text");
+        Assert.Equal("arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com", first.StdOut.Trim());
+        Assert.Equal(1, await AuthnCallsAsync(world, seq));
+
+        var afterFirst = await world.LastSeqAsync();
+        await Aws.RunAsync(world.Env, "sts", "get-caller-identity", "--profile", "dev");
+        Assert.Empty(await world.RequestsAsync("okta", afterFirst));
+
+        // The JSON itself: integer Version, RFC 3339 Expiration, nothing else on stdout.
+        var direct = await world.RunAsync("credential-process", "--profile", "dev");
+        Assert.True(direct.ExitCode == 0, direct.ToString());
+        using (var json = JsonDocument.Parse(direct.StdOut))
+        {
+            Assert.Equal(1, json.RootElement.GetProperty("Version").GetInt32());
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", json.RootElement.GetProperty("Expiration").GetString());
+            Assert.StartsWith("ASIA", json.RootElement.GetProperty("AccessKeyId").GetString());
+        }
+
+        Assert.DoesNotContain("SecretAccessKey", direct.StdErr);
+
+        // Eight AWS CLI calls at once for a profile with nothing cached: exactly one Okta login.
+        await world.PostControlAsync("sessions/expire");
+        File.AppendAllText(world.Env["AWS_CONFIG_FILE"], $"\n[profile par]\ncredential_process = {KeymanProcess.Binary} credential-process --profile par\nregion = us-east-1\n");
+        var before = await world.LastSeqAsync();
+        var calls = Enumerable.Range(0, 8).Select(_ => Aws.RunAsync(world.Env, "sts", "get-caller-identity", "--profile", "par", "--query", "Arn", "--output", "text"));
+        var results = await Task.WhenAll(calls);
+        Assert.All(results, r => Assert.Equal("arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com", r.StdOut.Trim()));
+        Assert.Equal(1, await AuthnCallsAsync(world, before));
+        Assert.Equal(1, (await world.RequestsAsync("sts", before)).Count(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML"));
+    }
+
+    private static int Count(string text, string what)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(what, StringComparison.Ordinal); i >= 0; i = text.IndexOf(what, i + what.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
