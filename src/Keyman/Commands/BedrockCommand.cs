@@ -23,7 +23,7 @@ internal static class BedrockCommand
     private static Command Models()
     {
         var aws = new AwsCommandOptions();
-        var provider = new Option<string>("--provider") { Description = "Model provider to list, or 'all' (default: Anthropic)", DefaultValueFactory = _ => "Anthropic" };
+        var provider = new Option<string>("--provider") { Description = "Model provider to list, or 'all'", DefaultValueFactory = _ => "Anthropic" };
         var json = new Option<bool>("--json") { Description = "JSON for scripts: the models, how to invoke each, and the inference profiles" };
         var plain = new Option<bool>("--plain") { Description = "One model ID a line, for scripts" };
         var command = new Command("models", "List the foundation models your profile can see, marking the Claude models that need an inference profile");
@@ -101,7 +101,7 @@ internal static class BedrockCommand
         var aws = new AwsCommandOptions();
         var prompt = new Argument<string?>("prompt") { Description = "The question; '-' or nothing reads it from stdin", Arity = ArgumentArity.ZeroOrOne };
         var model = new Option<string>("--model-id") { Description = "Model or inference profile ID (default: the newest Claude model your profile can use in its region)" };
-        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens in the answer (default: 1024)", DefaultValueFactory = _ => 1024 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most tokens in the answer", DefaultValueFactory = _ => 1024 };
         var system = new Option<string>("--system") { Description = "A system prompt" };
         var stream = new Option<bool>("--stream") { Description = "Print the answer as it arrives" };
         var raw = new Option<bool>("--raw") { Description = "Print Bedrock's whole JSON response (what the how-to writes to output.json)" };

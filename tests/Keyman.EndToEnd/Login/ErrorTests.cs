@@ -129,3 +129,55 @@ public sealed class ErrorTests
         AssertOneLineFailure(run, 2, "standard input ended");
     }
 }
+
+/// <summary>Failures that depend on time passing at Okta, and what --debug may show.</summary>
+public sealed class SessionAndDebugTests
+{
+    [Fact]
+    public async Task TransactionExpiringWhileThePushWaitsSaysToRunAgain()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: pushmanual@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = world.RunAsync([], Answer.With("Password: $", World.Password));
+
+        // While Keyman polls the push that nobody approves, Okta's transaction (5 minutes) runs out.
+        using var http = new HttpClient();
+        for (var i = 0; i < 100 && !(await http.GetStringAsync($"{world.Url}/_sandbox/requests")).Contains("/verify", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        using var advance = await http.PostAsync($"{world.Url}/_sandbox/clock", new StringContent("{\"advanceSeconds\":600}", System.Text.Encoding.UTF8, "application/json"));
+        advance.EnsureSuccessStatusCode();
+        var result = await run;
+
+        Assert.True(result.ExitCode == 16, result.ToString());
+        Assert.Contains("tap 17", result.StdErr); // the number challenge was shown while it waited
+        Assert.Contains("expired", result.StdErr);
+        Assert.Contains("Fix:", result.StdErr);
+    }
+
+    [Fact]
+    public async Task DebugOutputRedactsEverySecret()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: jane@example.com", "appid: 0oa1dev2AbCdEfGh/272", "factor: GOOGLE token:software:totp");
+        string? code = null;
+        var run = await world.RunAsync(["--debug"],
+            Answer.With("Password: $", World.Password),
+            Answer.Computed("MFA Passcode: $", () => code = world.Totp("jane@example.com")));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("(DEBUG)", run.StdErr);
+
+        var profile = world.Profile("default")!;
+        var log = await world.RequestLogAsync();
+        Assert.True(log.GetArrayLength() > 0);
+        foreach (var secret in new[] { World.Password, profile["aws_secret_access_key"], profile["aws_session_token"] })
+        {
+            Assert.DoesNotContain(secret, run.StdErr + run.StdOut);
+        }
+
+        // The passcode is echoed where the user typed it (the prompt line), and nowhere else.
+        Assert.Single(run.StdErr.Split('\n'), l => l.Contains(code!, StringComparison.Ordinal));
+    }
+}

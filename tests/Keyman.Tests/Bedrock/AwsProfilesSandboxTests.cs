@@ -53,7 +53,7 @@ public sealed class AwsProfilesSandboxTests : SandboxTestBase, IDisposable
         Assert.NotEqual(developer.Key, session.Credentials.AccessKeyId);
         Assert.NotNull(session.Credentials.SessionToken);
         Assert.InRange(session.Credentials.Expiration!.Value - Clock.GetUtcNow(), TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(61));
-        Assert.Contains(("INFO", $"Assuming role: {BedrockRole}"), _log.Lines);
+        Assert.Contains(("DEBUG", $"Assuming role: {BedrockRole}"), _log.Lines);
         Assert.DoesNotContain(developer.Secret, _log.All, StringComparison.Ordinal);
         Assert.DoesNotContain(session.Credentials.SecretAccessKey, _log.All, StringComparison.Ordinal);
     }

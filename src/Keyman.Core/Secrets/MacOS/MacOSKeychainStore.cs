@@ -147,7 +147,7 @@ internal static class KeychainStatus
 }
 
 /// <summary>Security.framework. Every parameter is an integer or an address, so the calls need no marshalling.</summary>
-internal static class Security
+internal static partial class Security
 {
     private const string Library = "/System/Library/Frameworks/Security.framework/Security";
 
@@ -160,30 +160,30 @@ internal static class Security
 
     // OSStatus SecKeychainFindGenericPassword(CFTypeRef keychainOrArray, UInt32 serviceNameLength, const char *serviceName,
     //   UInt32 accountNameLength, const char *accountName, UInt32 *passwordLength, void **passwordData, SecKeychainItemRef *itemRef);
-    [DllImport(Library, ExactSpelling = true)]
-    public static extern int SecKeychainFindGenericPassword(nint keychainOrArray, uint serviceNameLength, nint serviceName, uint accountNameLength, nint accountName, nint passwordLength, nint passwordData, nint itemRef);
+    [LibraryImport(Library)]
+    public static partial int SecKeychainFindGenericPassword(nint keychainOrArray, uint serviceNameLength, nint serviceName, uint accountNameLength, nint accountName, nint passwordLength, nint passwordData, nint itemRef);
 
     // OSStatus SecKeychainAddGenericPassword(SecKeychainRef keychain, UInt32 serviceNameLength, const char *serviceName,
     //   UInt32 accountNameLength, const char *accountName, UInt32 passwordLength, const void *passwordData, SecKeychainItemRef *itemRef);
-    [DllImport(Library, ExactSpelling = true)]
-    public static extern int SecKeychainAddGenericPassword(nint keychain, uint serviceNameLength, nint serviceName, uint accountNameLength, nint accountName, uint passwordLength, nint passwordData, nint itemRef);
+    [LibraryImport(Library)]
+    public static partial int SecKeychainAddGenericPassword(nint keychain, uint serviceNameLength, nint serviceName, uint accountNameLength, nint accountName, uint passwordLength, nint passwordData, nint itemRef);
 
     // OSStatus SecKeychainItemModifyAttributesAndData(SecKeychainItemRef itemRef, const SecKeychainAttributeList *attrList, UInt32 length, const void *data);
-    [DllImport(Library, ExactSpelling = true)]
-    public static extern int SecKeychainItemModifyAttributesAndData(nint itemRef, nint attrList, uint length, nint data);
+    [LibraryImport(Library)]
+    public static partial int SecKeychainItemModifyAttributesAndData(nint itemRef, nint attrList, uint length, nint data);
 
     // OSStatus SecKeychainItemDelete(SecKeychainItemRef itemRef);
-    [DllImport(Library, ExactSpelling = true)]
-    public static extern int SecKeychainItemDelete(nint itemRef);
+    [LibraryImport(Library)]
+    public static partial int SecKeychainItemDelete(nint itemRef);
 
     // OSStatus SecKeychainItemFreeContent(SecKeychainAttributeList *attrList, void *data);
-    [DllImport(Library, ExactSpelling = true)]
-    public static extern int SecKeychainItemFreeContent(nint attrList, nint data);
+    [LibraryImport(Library)]
+    public static partial int SecKeychainItemFreeContent(nint attrList, nint data);
 }
 
-internal static class CoreFoundation
+internal static partial class CoreFoundation
 {
     // void CFRelease(CFTypeRef cf);
-    [DllImport("/System/Library/Frameworks/CoreFoundation.framework/CoreFoundation", ExactSpelling = true)]
-    public static extern void CFRelease(nint cf);
+    [LibraryImport("/System/Library/Frameworks/CoreFoundation.framework/CoreFoundation")]
+    public static partial void CFRelease(nint cf);
 }

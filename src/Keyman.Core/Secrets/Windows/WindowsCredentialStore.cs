@@ -200,21 +200,21 @@ internal static class CredentialLayout
 }
 
 /// <summary>advapi32. Integers and addresses only; SetLastError so the Win32 error is kept for the message.</summary>
-internal static class Advapi32
+internal static partial class Advapi32
 {
     // BOOL CredReadW(LPCWSTR TargetName, DWORD Type, DWORD Flags, PCREDENTIALW *Credential);
-    [DllImport("advapi32.dll", ExactSpelling = true, SetLastError = true)]
-    public static extern int CredReadW(nint targetName, uint type, uint flags, nint credential);
+    [LibraryImport("advapi32.dll", SetLastError = true)]
+    public static partial int CredReadW(nint targetName, uint type, uint flags, nint credential);
 
     // BOOL CredWriteW(PCREDENTIALW Credential, DWORD Flags);
-    [DllImport("advapi32.dll", ExactSpelling = true, SetLastError = true)]
-    public static extern int CredWriteW(nint credential, uint flags);
+    [LibraryImport("advapi32.dll", SetLastError = true)]
+    public static partial int CredWriteW(nint credential, uint flags);
 
     // BOOL CredDeleteW(LPCWSTR TargetName, DWORD Type, DWORD Flags);
-    [DllImport("advapi32.dll", ExactSpelling = true, SetLastError = true)]
-    public static extern int CredDeleteW(nint targetName, uint type, uint flags);
+    [LibraryImport("advapi32.dll", SetLastError = true)]
+    public static partial int CredDeleteW(nint targetName, uint type, uint flags);
 
     // void CredFree(PVOID Buffer);
-    [DllImport("advapi32.dll", ExactSpelling = true)]
-    public static extern void CredFree(nint buffer);
+    [LibraryImport("advapi32.dll")]
+    public static partial void CredFree(nint buffer);
 }
