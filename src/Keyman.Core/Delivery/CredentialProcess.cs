@@ -21,7 +21,7 @@ public sealed class CredentialProcess(KeymanContext context)
             return hit;
         }
 
-        using (await CredentialCache.LockAsync(CredentialCache.LockPath(context.Environment, profile), LockTimeout, cancellationToken).ConfigureAwait(false))
+        using (await CredentialProcessCache.LockAsync(CredentialProcessCache.LockPath(context.Environment, profile), LockTimeout, cancellationToken).ConfigureAwait(false))
         {
             if (await TryCacheAsync(profile, config, cancellationToken).ConfigureAwait(false) is { } shared)
             {
@@ -35,7 +35,7 @@ public sealed class CredentialProcess(KeymanContext context)
             {
                 try
                 {
-                    await CredentialCache.SetAsync(store, profile, new CredentialCache.Entry(result.Credentials, result.IssuedAt), cancellationToken).ConfigureAwait(false);
+                    await CredentialProcessCache.SetAsync(store, profile, new CredentialProcessCache.Entry(result.Credentials, result.IssuedAt), cancellationToken).ConfigureAwait(false);
                 }
                 catch (KeymanException e)
                 {
@@ -43,7 +43,7 @@ public sealed class CredentialProcess(KeymanContext context)
                 }
             }
 
-            return CredentialCache.ProcessOutput(result.Credentials);
+            return CredentialProcessCache.ProcessOutput(result.Credentials);
         }
     }
 
@@ -56,11 +56,11 @@ public sealed class CredentialProcess(KeymanContext context)
 
         try
         {
-            if (await CredentialCache.GetAsync(store, profile, cancellationToken).ConfigureAwait(false) is { } entry
-                && CredentialCache.IsFresh(entry, config, context.Time.GetUtcNow()))
+            if (await CredentialProcessCache.GetAsync(store, profile, cancellationToken).ConfigureAwait(false) is { } entry
+                && CredentialProcessCache.IsFresh(entry, config, context.Time.GetUtcNow()))
             {
                 context.Log.Debug($"Cached credentials for {profile} are valid until {entry.Credentials.ExpirationRfc3339}");
-                return CredentialCache.ProcessOutput(entry.Credentials);
+                return CredentialProcessCache.ProcessOutput(entry.Credentials);
             }
         }
         catch (KeymanException e)

@@ -111,12 +111,12 @@ public sealed class ConsoleSigninTests
     }
 }
 
-public sealed class CredentialCacheTests
+public sealed class CredentialProcessCacheTests
 {
     [Fact]
     public void ProcessOutputIsVersionOneJsonWithAnIntegerVersion()
     {
-        var output = CredentialCache.ProcessOutput(new AwsCredentials("ASIAX", "s", "t", new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero)));
+        var output = CredentialProcessCache.ProcessOutput(new AwsCredentials("ASIAX", "s", "t", new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero)));
         Assert.Equal("""{"Version":1,"AccessKeyId":"ASIAX","SecretAccessKey":"s","SessionToken":"t","Expiration":"2030-01-02T03:04:05Z"}""", output);
     }
 
@@ -124,17 +124,17 @@ public sealed class CredentialCacheTests
     public void RoundTripsAndIsFreshWhileMoreThanTheLeadRemains()
     {
         var issued = new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        var entry = new CredentialCache.Entry(new AwsCredentials("ASIAX", "s", "t", issued.AddHours(1), "arn:aws:sts::1:assumed-role/R/x"), issued);
-        var back = CredentialCache.Deserialize(CredentialCache.Serialize(entry))!;
+        var entry = new CredentialProcessCache.Entry(new AwsCredentials("ASIAX", "s", "t", issued.AddHours(1), "arn:aws:sts::1:assumed-role/R/x"), issued);
+        var back = CredentialProcessCache.Deserialize(CredentialProcessCache.Serialize(entry))!;
         Assert.Equal(entry.Credentials, back.Credentials);
         Assert.Equal(issued, back.IssuedAt);
 
         var config = new KeymanConfig();
-        Assert.True(CredentialCache.IsFresh(back, config, issued.AddMinutes(44)));
-        Assert.False(CredentialCache.IsFresh(back, config, issued.AddMinutes(45).AddSeconds(1)));
-        Assert.True(CredentialCache.IsFresh(back, config with { RefreshBefore = 60 }, issued.AddMinutes(58)));
-        Assert.Null(CredentialCache.Deserialize("not json"));
-        Assert.Null(CredentialCache.Deserialize("""{"AccessKeyId":"x"}"""));
+        Assert.True(CredentialProcessCache.IsFresh(back, config, issued.AddMinutes(44)));
+        Assert.False(CredentialProcessCache.IsFresh(back, config, issued.AddMinutes(45).AddSeconds(1)));
+        Assert.True(CredentialProcessCache.IsFresh(back, config with { RefreshBefore = 60 }, issued.AddMinutes(58)));
+        Assert.Null(CredentialProcessCache.Deserialize("not json"));
+        Assert.Null(CredentialProcessCache.Deserialize("""{"AccessKeyId":"x"}"""));
     }
 
     [Fact]
@@ -153,14 +153,17 @@ public sealed class CredentialCacheTests
         try
         {
             var path = Path.Combine(dir, "locks", "dev.lock");
-            using (await CredentialCache.LockAsync(path, TimeSpan.FromSeconds(1), CancellationToken.None))
+            using (await CredentialProcessCache.LockAsync(path, TimeSpan.FromSeconds(1), CancellationToken.None))
             {
-                var e = await Assert.ThrowsAsync<KeymanException>(() => CredentialCache.LockAsync(path, TimeSpan.FromMilliseconds(200), CancellationToken.None));
+                var e = await Assert.ThrowsAsync<KeymanException>(() => CredentialProcessCache.LockAsync(path, TimeSpan.FromMilliseconds(200), CancellationToken.None));
                 Assert.Equal(ExitCodes.CredentialProcessBusy, e.ExitCode);
             }
 
-            using var again = await CredentialCache.LockAsync(path, TimeSpan.FromSeconds(1), CancellationToken.None);
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            using var again = await CredentialProcessCache.LockAsync(path, TimeSpan.FromSeconds(1), CancellationToken.None);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+            }
         }
         finally
         {

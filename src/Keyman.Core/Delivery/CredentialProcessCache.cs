@@ -13,7 +13,7 @@ namespace Keyman.Core.Delivery;
 /// (service "keyman-credentials", account = the profile name), and a per-profile lock file so that parallel calls
 /// share one login.
 /// </summary>
-public static class CredentialCache
+public static class CredentialProcessCache
 {
     public const string Service = "keyman-credentials";
 
