@@ -16,8 +16,8 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     public bool CanPrompt { get; init; } = true;
 
-    /// <summary>Reads a secret without echo; the default reads keys from the console.</summary>
-    public Func<string?>? HiddenReader { get; init; }
+    /// <summary>Shows the prompt and reads a secret without echo; the default reads keys from the console.</summary>
+    public Func<string, string?>? HiddenReader { get; init; }
 
     /// <summary>
     /// For credential-process, whose stdin and stdout belong to the calling SDK: prompts and answers on the terminal
@@ -35,7 +35,7 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
             var tty = new FileStream("/dev/tty", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
             var reader = new StreamReader(tty, new UTF8Encoding(false), false, 1, leaveOpen: true);
             var writer = new StreamWriter(tty, new UTF8Encoding(false), 256, leaveOpen: true) { AutoFlush = true };
-            return new ConsoleInteraction(reader, writer, inputIsTerminal: true) { HiddenReader = () => ReadWithoutEcho(reader, writer) };
+            return new ConsoleInteraction(reader, writer, inputIsTerminal: true) { HiddenReader = prompt => ReadWithoutEcho(prompt, reader, writer) };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -43,11 +43,14 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
         }
     }
 
-    private static string? ReadWithoutEcho(TextReader reader, TextWriter writer)
+    private static string? ReadWithoutEcho(string prompt, TextReader reader, TextWriter writer)
     {
+        // Echo goes off before the prompt shows, so that nothing typed after seeing it is echoed.
         Stty("-echo");
         try
         {
+            writer.Write(prompt);
+            writer.Flush();
             return reader.ReadLine();
         }
         finally
@@ -74,9 +77,19 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
     public Task<string> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        prompts.Write(prompt.EndsWith(' ') ? prompt : prompt + " ");
-        prompts.Flush();
-        var answer = secret && inputIsTerminal ? (HiddenReader is { } hidden ? hidden() : ReadHidden()) : input.ReadLine();
+        var shown = prompt.EndsWith(' ') ? prompt : prompt + " ";
+        string? answer;
+        if (secret && inputIsTerminal && HiddenReader is { } hidden)
+        {
+            answer = hidden(shown);
+        }
+        else
+        {
+            prompts.Write(shown);
+            prompts.Flush();
+            answer = secret && inputIsTerminal ? ReadHidden() : input.ReadLine();
+        }
+
         if (answer is null)
         {
             prompts.WriteLine();

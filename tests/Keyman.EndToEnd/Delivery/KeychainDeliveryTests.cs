@@ -131,6 +131,7 @@ public sealed class KeychainDeliveryTests
         var (world, keyring) = await StartAsync(new SandboxOptions { TimeScale = 60 });
         using var _ = keyring;
         await using var __ = world;
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
 
         var start = new ProcessStartInfo(KeymanProcess.Binary)
         {
@@ -171,15 +172,23 @@ public sealed class KeychainDeliveryTests
         }
 
         var firstSeq = 0L;
-        while (Count(Text(), "Wrote profile") < 3)
+        var expiredSeq = 0L;
+        while (Count(Text(), "Wrote profile") < 4)
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(55) && !process.HasExited, "no two refreshes in time:\n" + Text());
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(58) && !process.HasExited, "no three refreshes in time:\n" + Text());
             if (firstSeq == 0 && Count(Text(), "Wrote profile") == 1)
             {
                 firstSeq = await world.LastSeqAsync();
             }
 
-            await Task.Delay(200);
+            // After two refreshes through the session, Okta ends it: the next refresh logs in with the cached password.
+            if (expiredSeq == 0 && Count(Text(), "Wrote profile") == 3)
+            {
+                expiredSeq = await world.LastSeqAsync();
+                await world.PostControlAsync("sessions/expire");
+            }
+
+            await Task.Delay(100);
         }
 
         ExecEnvConsoleTests.Signal(process.Id, "INT");
@@ -189,8 +198,11 @@ public sealed class KeychainDeliveryTests
         Assert.Equal(1, Count(text, "Password:"));
         Assert.DoesNotContain("Select", text);
         Assert.Contains("Stopped refreshing after", text);
-        Assert.Equal(0, await AuthnCallsAsync(world, firstSeq));
-        Assert.True((await world.RequestsAsync("sts", firstSeq)).Count(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML") >= 2);
+        Assert.Equal(0, (await world.RequestsAsync("okta", firstSeq)).Count(e => e.GetProperty("path").GetString() == "/api/v1/authn" && e.GetProperty("seq").GetInt64() <= expiredSeq));
+        Assert.Equal(1, await AuthnCallsAsync(world, expiredSeq));
+        Assert.Contains("The Okta session has ended; logging in again", text);
+        Assert.Contains("Using the Okta password kept in", text);
+        Assert.True((await world.RequestsAsync("sts", firstSeq)).Count(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML") >= 3);
 
         // The profile holds live credentials: the AWS CLI accepts them.
         var env = new Dictionary<string, string>(world.Env) { ["AWS_SHARED_CREDENTIALS_FILE"] = world.CredentialsPath };
@@ -249,6 +261,39 @@ public sealed class KeychainDeliveryTests
         Assert.All(results, r => Assert.Equal("arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com", r.StdOut.Trim()));
         Assert.Equal(1, await AuthnCallsAsync(world, before));
         Assert.Equal(1, (await world.RequestsAsync("sts", before)).Count(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML"));
+    }
+
+    [Fact]
+    public async Task CredentialProcessPromptsOnTheTerminalNeverOnStdout()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        var output = Path.Combine(world.Home, "out.json");
+        var errors = Path.Combine(world.Home, "err.log");
+
+        // script(1) gives a terminal; stdin and stdout belong to the "SDK" (here /dev/null and a file), as under the AWS CLI.
+        var command = $"'{KeymanProcess.Binary}' credential-process --profile tty </dev/null >'{output}' 2>'{errors}'";
+        var run = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
+            Answer.With("Password: ", World.Password));
+        Assert.True(run.ExitCode == 0, run + "\n" + File.ReadAllText(errors));
+        Assert.Contains("Password:", run.StdOut);            // the terminal saw the prompt
+        Assert.DoesNotContain(World.Password, run.StdOut);   // without echo
+        using var json = JsonDocument.Parse(File.ReadAllText(output));
+        Assert.Equal(1, json.RootElement.GetProperty("Version").GetInt32());
+        Assert.DoesNotContain("Password", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public async Task CredentialProcessWithoutATerminalFailsAtOnceInsteadOfWaiting()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        var run = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "none"], world.Env, TimeSpan.FromSeconds(30));
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("cannot prompt", run.StdErr);
+        Assert.Equal(string.Empty, run.StdOut);
     }
 
     private static int Count(string text, string what)
