@@ -25,6 +25,8 @@ public sealed class KeychainDeliveryTests
             world.Env[k] = v;
         }
 
+        world.Env["KEYMAN_SECRET_STORE"] = "secret-service";
+
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
         return (world, keyring);
     }

@@ -26,6 +26,8 @@ public sealed class World : IAsyncDisposable
             ["USER"] = "tester",
             ["AWS_ENDPOINT_URL_STS"] = sandbox.BaseUrl,
             ["AWS_CONFIG_FILE"] = Path.Combine(home, ".aws", "config"),
+            // Never the developer's own keychain; the keychain tests choose a private gnome-keyring explicitly.
+            ["KEYMAN_SECRET_STORE"] = "none",
         };
     }
 
