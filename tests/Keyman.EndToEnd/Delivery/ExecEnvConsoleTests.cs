@@ -59,15 +59,18 @@ public sealed class ExecEnvConsoleTests
         Assert.Contains("Cannot run 'no-such-program-keyman'", missing.StdErr);
     }
 
-    [Fact]
-    public async Task ExecForwardsSigtermToTheChild()
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]   // stdin is not a terminal here, so nothing else would deliver Ctrl-C to the child
+    [InlineData("HUP")]
+    public async Task ExecForwardsSignalsToTheChild(string signal)
     {
         await using var world = await NomfaWorldAsync();
         var marker = Path.Combine(world.Home, "got-term");
         var start = new System.Diagnostics.ProcessStartInfo(KeymanProcess.Binary)
         {
             RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-            ArgumentList = { "exec", "--", "sh", "-c", $"trap 'touch {marker}; exit 42' TERM; echo ready; while :; do sleep 0.1; done" },
+            ArgumentList = { "exec", "--", "sh", "-c", $"trap 'touch {marker}; exit 42' {signal}; echo ready; while :; do sleep 0.1; done" },
         };
         foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
         {
@@ -84,7 +87,7 @@ public sealed class ExecEnvConsoleTests
         process.StandardInput.Close();
         var stderr = process.StandardError.ReadToEndAsync();
         Assert.Equal("ready", await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
-        Signal(process.Id, "TERM");
+        Signal(process.Id, signal);
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(process.ExitCode == 42, await stderr);
         Assert.True(File.Exists(marker));
