@@ -18,6 +18,9 @@ public enum AwsCredentialOrigin
     /// <summary>Static keys in the shared credentials file (~/.aws/credentials).</summary>
     CredentialsFile,
 
+    /// <summary>Printed by the profile's credential_process command.</summary>
+    CredentialProcess,
+
     /// <summary>Static keys in the config file (~/.aws/config).</summary>
     ConfigFile,
 
@@ -46,6 +49,7 @@ public sealed record AwsSigningCredentials(
     {
         AwsCredentialOrigin.Environment => "the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables",
         AwsCredentialOrigin.AssumedRole => $"role {RoleArn} (assumed for profile {Profile})",
+        AwsCredentialOrigin.CredentialProcess => $"the credential_process of profile {Profile}",
         _ => $"profile {Profile} in {FilePath}",
     };
 
@@ -76,7 +80,8 @@ public sealed record AwsProfilePlan(
     string CredentialsPath,
     string BaseProfile,
     AwsSigningCredentials? BaseCredentials,
-    IReadOnlyList<AwsRoleLink> Roles)
+    IReadOnlyList<AwsRoleLink> Roles,
+    string? BaseCredentialProcess = null)
 {
     /// <summary>The role the profile finally acts as, when it has a role_arn.</summary>
     public string? TargetRoleArn => Roles.Count > 0 ? Roles[^1].RoleArn : null;
@@ -87,6 +92,11 @@ public sealed record AwsProfilePlan(
         var who = BaseCredentials?.Origin == AwsCredentialOrigin.Environment
             ? "environment credentials"
             : Roles.Count > 0 ? $"source profile {BaseProfile}" : $"profile {BaseProfile}";
+        if (BaseCredentials is null && BaseCredentialProcess is not null)
+        {
+            return $"{who}: credentials from credential_process ({BaseCredentialProcess})";
+        }
+
         if (BaseCredentials is null)
         {
             return $"{who}: no credentials in {CredentialsPath} — run keyman";
@@ -205,6 +215,7 @@ public sealed class AwsProfiles
         var visited = new List<string>();
         var current = profile;
         AwsSigningCredentials? baseCredentials = null;
+        string? baseProcess = null;
         while (true)
         {
             visited.Add(current);
@@ -220,9 +231,10 @@ public sealed class AwsProfiles
             // botocore: the requested profile's role_arn wins over its own keys; a source profile's keys win over its role_arn.
             if (roleArn is null || (staticKeys is not null && current != profile))
             {
-                if (staticKeys is null && Value(values, "credential_process") is not null)
+                if (staticKeys is null && Value(values, "credential_process") is { } process)
                 {
-                    throw Unsupported(current, "credential_process", configPath);
+                    // Run at ResolveAsync time, as the AWS SDKs do (e.g. `keyman credential-process --profile x`).
+                    baseProcess = process;
                 }
 
                 if (staticKeys is null && (Value(values, "sso_session") is not null || Value(values, "sso_start_url") is not null))
@@ -301,7 +313,7 @@ public sealed class AwsProfiles
         }
 
         return new AwsProfilePlan(profile, profileOrigin, region.Region, region.Origin, configPath, credentialsPath,
-            current, baseCredentials, roles);
+            current, baseCredentials, roles, baseProcess);
     }
 
     /// <summary>Resolves the profile and assumes its roles, giving credentials to sign Bedrock requests with.</summary>
@@ -313,6 +325,11 @@ public sealed class AwsProfiles
     {
         var plan = Plan(explicitProfile, explicitRegion);
         var credentials = plan.BaseCredentials;
+        if (credentials is null && plan.BaseCredentialProcess is { } process)
+        {
+            credentials = await CredentialProcessRunner.RunAsync(process, plan.BaseProfile, cancellationToken).ConfigureAwait(false);
+        }
+
         if (credentials is null)
         {
             var whose = plan.Roles.Count > 0 ? $"source profile '{plan.BaseProfile}' of AWS profile '{plan.Profile}'" : $"AWS profile '{plan.BaseProfile}'";

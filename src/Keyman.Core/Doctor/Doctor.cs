@@ -150,6 +150,12 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
         const string name = "Source credentials";
         var now = context.Time.GetUtcNow();
         var detail = plan.DescribeBaseCredentials(now);
+        if (plan.BaseCredentials is null && plan.BaseCredentialProcess is not null)
+        {
+            // Run by the STS check below, as any AWS SDK would run it.
+            return new DoctorCheck(name, CheckStatus.Pass, detail);
+        }
+
         if (plan.BaseCredentials is null)
         {
             return new DoctorCheck(name, CheckStatus.Fail, detail, "Run `keyman` to log in and write them.", ExitCodes.AwsCredentialsMissing);

@@ -266,6 +266,16 @@ public sealed class KeychainDeliveryTests
         Assert.All(results, r => Assert.Equal("arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com", r.StdOut.Trim()));
         Assert.Equal(1, await AuthnCallsAsync(world, before));
         Assert.Equal(1, (await world.RequestsAsync("sts", before)).Count(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML"));
+
+        // Keyman's own Bedrock commands and doctor take the same profile, with the how-to's chain on top of it.
+        File.AppendAllText(world.Env["AWS_CONFIG_FILE"], "\n[profile bedrock]\nrole_arn = arn:aws:iam::111111111111:role/my-bedrock-role\nsource_profile = dev\nregion = us-east-1\n");
+        world.Env["AWS_ENDPOINT_URL"] = world.Url;
+        var ask = await world.RunAsync("bedrock", "ask", "--profile", "bedrock", "--model-id", "anthropic.claude-3-haiku-20240307-v1:0", "What is the capital of Georgia?");
+        Assert.True(ask.ExitCode == 0, ask.ToString());
+        Assert.StartsWith("The capital of Georgia is Atlanta.", ask.StdOut);
+        var doctor = await world.RunAsync("doctor", "--profile", "bedrock");
+        Assert.True(doctor.ExitCode == 0, doctor.ToString());
+        Assert.Contains("credential_process", doctor.StdOut);
     }
 
     [Fact]

@@ -271,7 +271,7 @@ public sealed class AwsProfilesTests : IDisposable
     }
 
     [Fact]
-    public void Unsupported_sources_are_named_and_credential_source_environment_works()
+    public void Sso_is_named_as_unsupported_while_credential_process_and_credential_source_environment_work()
     {
         Config($"""
             [profile proc]
@@ -282,13 +282,39 @@ public sealed class AwsProfilesTests : IDisposable
             role_arn = {BedrockRole}
             credential_source = Environment
             """);
-        var proc = Assert.Throws<KeymanException>(() => Profiles().Plan("proc", null));
-        Assert.Equal(ExitCodes.AwsProfileInvalid, proc.ExitCode);
-        Assert.Contains("credential_process", proc.Message, StringComparison.Ordinal);
+        var proc = Profiles().Plan("proc", null);
+        Assert.Null(proc.BaseCredentials);
+        Assert.Equal("/usr/bin/thing", proc.BaseCredentialProcess);
+        Assert.Contains("credential_process (/usr/bin/thing)", proc.DescribeBaseCredentials(DateTimeOffset.UtcNow), StringComparison.Ordinal);
         Assert.Contains("sso_session", Assert.Throws<KeymanException>(() => Profiles().Plan("sso", null)).Message, StringComparison.Ordinal);
 
         var plan = Profiles(("AWS_ACCESS_KEY_ID", "AKIAENV"), ("AWS_SECRET_ACCESS_KEY", "s")).Plan("envrole", null);
         Assert.Equal(AwsCredentialOrigin.Environment, plan.BaseCredentials!.Origin);
         Assert.Equal(BedrockRole, plan.TargetRoleArn);
+    }
+
+    [Fact]
+    public void Credential_process_output_is_read_like_the_aws_sdks_read_it()
+    {
+        var full = CredentialProcessRunner.Parse("""{"Version":1,"AccessKeyId":"ASIAX","SecretAccessKey":"s3cr3t","SessionToken":"tok","Expiration":"2030-01-02T03:04:05Z"}""", "dev");
+        Assert.Equal(AwsCredentialOrigin.CredentialProcess, full.Origin);
+        Assert.Equal(new DateTimeOffset(2030, 1, 2, 3, 4, 5, TimeSpan.Zero), full.Expiration);
+        Assert.Null(CredentialProcessRunner.Parse("""{"Version":1,"AccessKeyId":"AKIA","SecretAccessKey":"s"}""", "dev").Expiration);
+
+        foreach (var bad in new[] { """{"Version":"1","AccessKeyId":"A","SecretAccessKey":"s3cr3t"}""", """{"Version":1,"AccessKeyId":"A"}""", "Password: s3cr3t" })
+        {
+            var e = Assert.Throws<KeymanException>(() => CredentialProcessRunner.Parse(bad, "dev"));
+            Assert.Equal(ExitCodes.AwsCredentialsMissing, e.ExitCode);
+            Assert.DoesNotContain("s3cr3t", e.Message + e.Hint, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Credential_process_failure_is_reported_with_its_exit_code()
+    {
+        var e = await Assert.ThrowsAsync<KeymanException>(() => CredentialProcessRunner.RunAsync("/bin/sh -c 'exit 7'", "dev", CancellationToken.None));
+        Assert.Contains("exit code 7", e.Message, StringComparison.Ordinal);
+        var ok = await CredentialProcessRunner.RunAsync("""/bin/echo '{"Version":1,"AccessKeyId":"AKIA1","SecretAccessKey":"s"}'""", "dev", CancellationToken.None);
+        Assert.Equal("AKIA1", ok.AccessKeyId);
     }
 }
