@@ -8,13 +8,8 @@ command -v hyperfine >/dev/null || { echo "install hyperfine first: apt-get inst
 [ -x artifacts/publish/keyman ] || bash scripts/publish.sh
 bin="$PWD/artifacts/publish/keyman"
 
-work=$(mktemp -d)
-trap 'if [ -n "${sandbox_pid:-}" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
-dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
-dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-url=$(cat "$work/url")
+source scripts/lib/sandbox.sh
+start_sandbox
 
 export HOME="$work/home" AWS_ENDPOINT_URL="$url" NO_COLOR=1
 unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE

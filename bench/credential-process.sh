@@ -19,28 +19,18 @@ fi
 [ -x artifacts/publish/keyman ] || bash scripts/publish.sh
 bin="$PWD/artifacts/publish/keyman"
 
-work=$(mktemp -d)
-cleanup() {
-  for pid in ${sandbox_pid:-} ${keyring_pid:-} ${bus_pid:-}; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
-dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
+source scripts/lib/sandbox.sh
+start_sandbox
 
 # A private session bus and keyring, so the benchmark never touches the user's own keychain.
 export HOME="$work/home" XDG_RUNTIME_DIR="$work/run" XDG_DATA_HOME="$work/home/.local/share" XDG_CONFIG_HOME="$work/home/.config" XDG_CACHE_HOME="$work/home/.cache"
 mkdir -p "$HOME/.config" "$HOME/.aws" && mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 dbus-daemon --session --nofork --print-address=1 >"$work/bus" 2>/dev/null &
-bus_pid=$!
+track $!
 for _ in $(seq 100); do [ -s "$work/bus" ] && break; sleep 0.05; done
 export DBUS_SESSION_BUS_ADDRESS=$(head -1 "$work/bus")
 printf 'bench-login' | gnome-keyring-daemon --unlock --components=secrets --foreground >/dev/null 2>&1 &
-keyring_pid=$!
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-url=$(cat "$work/url")
+track $!
 sleep 1
 
 export AWS_ENDPOINT_URL="$url" NO_COLOR=1 AWS_CONFIG_FILE="$HOME/.aws/config"

@@ -9,13 +9,8 @@ command -v hyperfine >/dev/null || { echo "install hyperfine first: apt-get inst
 [ -x artifacts/publish/keyman ] || bash scripts/publish.sh
 bin="$PWD/artifacts/publish/keyman"
 
-work=$(mktemp -d)
-trap 'if [ -n "${sandbox_pid:-}" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
-dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
-dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-for _ in $(seq 100); do [ -s "$work/url" ] && break; sleep 0.1; done
-url=$(cat "$work/url")
+source scripts/lib/sandbox.sh
+start_sandbox
 
 mkdir -p "$work/home/.config"
 cat >"$work/home/.config/aws_okta_keyman.yml" <<YAML

@@ -9,15 +9,9 @@ root=$PWD
 
 bash scripts/publish.sh >/dev/null
 bin="$root/artifacts/publish/keyman"
-dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
 
-work=$(mktemp -d)
-trap 'if [ -n "${sandbox_pid:-}" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
-dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-for _ in $(seq 150); do [ -s "$work/url" ] && break; sleep 0.1; done
-[ -s "$work/url" ] || { cat "$work/sandbox.log"; echo "the sandbox did not start" >&2; exit 1; }
-url=$(cat "$work/url")
+source scripts/lib/sandbox.sh
+start_sandbox
 
 export HOME="$work/home"
 export AWS_ENDPOINT_URL="$url"          # STS (and later Bedrock) of the sandbox, for Keyman and the AWS CLI alike

@@ -1,0 +1,25 @@
+# Sourced by scripts/demo.sh and bench/*.sh (from the repository root): a throw-away work folder and the sandbox
+# running in the background, both gone when the script exits.
+#   work       the work folder
+#   track PID  kill PID at exit too (a keyring, a bus…)
+#   start_sandbox [ARGS…]   builds and starts keyman-sandbox; sets url (its base URL) and sandbox_pid
+work=$(mktemp -d)
+tracked=()
+track() { tracked+=("$1"); }
+cleanup() {
+  local pid
+  for pid in "${tracked[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_sandbox() {
+  dotnet build src/Keyman.Sandbox -c Release -nologo -v q >/dev/null
+  dotnet src/Keyman.Sandbox/bin/Release/net10.0/keyman-sandbox.dll --ready-file "$work/url" "$@" >"$work/sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  track "$sandbox_pid"
+  local _
+  for _ in $(seq 150); do [ -s "$work/url" ] && break; sleep 0.1; done
+  [ -s "$work/url" ] || { cat "$work/sandbox.log" >&2; echo "the sandbox did not start" >&2; exit 1; }
+  url=$(cat "$work/url")
+}
