@@ -64,9 +64,14 @@ public static class CredentialsFile
         }
     }
 
-    /// <summary>Replaces section [<paramref name="profile"/>] with <paramref name="values"/>, creating the file and its directory (0700) if needed.</summary>
+    /// <summary>
+    /// Replaces section [<paramref name="profile"/>] with <paramref name="values"/> (with <paramref name="merge"/>: sets just
+    /// those keys and keeps the section's other lines), creating the file and its directory (0700) if needed.
+    /// </summary>
     /// <exception cref="KeymanException">ExitCodes.CredentialsFile on any failure; the existing file is then untouched.</exception>
-    public static void WriteProfile(string path, string profile, IReadOnlyList<KeyValuePair<string, string>> values, TimeSpan? lockTimeout = null)
+    /// <param name="remove">With <paramref name="merge"/>: top-level keys to drop from the section.</param>
+    public static void WriteProfile(string path, string profile, IReadOnlyList<KeyValuePair<string, string>> values, TimeSpan? lockTimeout = null, bool merge = false,
+        IReadOnlyCollection<string>? remove = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(values);
@@ -98,7 +103,7 @@ public static class CredentialsFile
             AtomicFile.EnsureDirectory(directory);
             using var fileLock = AcquireLock(target + ".lock", lockTimeout ?? DefaultLockTimeout);
             var original = File.Exists(target) ? File.ReadAllBytes(target) : [];
-            AtomicFile.Replace(target, ReplaceSection(original, profile, values), secret: true);
+            AtomicFile.Replace(target, ReplaceSection(original, profile, values, merge, remove), secret: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -107,7 +112,8 @@ public static class CredentialsFile
     }
 
     /// <summary>The new file content: <paramref name="original"/> with the profile's section replaced or appended.</summary>
-    internal static byte[] ReplaceSection(byte[] original, string profile, IReadOnlyList<KeyValuePair<string, string>> values)
+    internal static byte[] ReplaceSection(byte[] original, string profile, IReadOnlyList<KeyValuePair<string, string>> values, bool merge = false,
+        IReadOnlyCollection<string>? remove = null)
     {
         var bomLength = original.AsSpan().StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
         var lines = SplitLines(original, bomLength);
@@ -170,7 +176,7 @@ public static class CredentialsFile
             output.Write(original, position, start - position);
             if (first)
             {
-                output.Write(sectionBytes);
+                output.Write(merge ? Encoding.UTF8.GetBytes(MergedSection(texts, index, end, values, remove ?? [], newline)) : sectionBytes);
                 first = false;
             }
 
@@ -179,6 +185,54 @@ public static class CredentialsFile
 
         output.Write(original, position, original.Length - position);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// The section at lines [header, end) with each key of <paramref name="values"/> set in place (the first top-level
+    /// line with that key) or added after the section's last key; comments, other keys and nested blocks are kept.
+    /// </summary>
+    private static string MergedSection(List<string> texts, int header, int end, IReadOnlyList<KeyValuePair<string, string>> values,
+        IReadOnlyCollection<string> remove, string newline)
+    {
+        var body = texts.GetRange(header + 1, end - header - 1);
+        var pending = values.ToList();
+        for (var i = body.Count - 1; i >= 0; i--)
+        {
+            var eq = body[i].IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0 && body[i].Length > 0 && !char.IsWhiteSpace(body[i][0]) && !IsBlankOrComment(body[i])
+                && remove.Contains(body[i][..eq].Trim(), StringComparer.OrdinalIgnoreCase))
+            {
+                body.RemoveAt(i);
+            }
+        }
+
+        for (var i = 0; i < body.Count; i++)
+        {
+            var line = body[i];
+            if (line.Length == 0 || char.IsWhiteSpace(line[0]) || IsBlankOrComment(line))
+            {
+                continue; // indented lines belong to a nested block such as "s3 ="
+            }
+
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            var key = eq > 0 ? line[..eq].Trim() : null;
+            var match = pending.FindIndex(v => string.Equals(v.Key, key, StringComparison.OrdinalIgnoreCase));
+            if (match >= 0)
+            {
+                body[i] = $"{pending[match].Key} = {pending[match].Value}";
+                pending.RemoveAt(match);
+            }
+        }
+
+        var insertAt = body.FindLastIndex(l => !IsBlankOrComment(l)) + 1;
+        body.InsertRange(insertAt, pending.Select(v => $"{v.Key} = {v.Value}"));
+        var builder = new StringBuilder().Append(texts[header]).Append(newline);
+        foreach (var line in body)
+        {
+            builder.Append(line).Append(newline);
+        }
+
+        return builder.ToString();
     }
 
     private static bool IsBlankOrComment(string line)

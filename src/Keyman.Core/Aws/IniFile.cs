@@ -97,7 +97,8 @@ public sealed class IniFile
             return false;
         }
 
-        name = trimmed[1..close].Trim();
+        // botocore splits the header on whitespace, so "[profile  dev]" is profile "dev" too.
+        name = string.Join(' ', trimmed[1..close].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
         return true;
     }
 }

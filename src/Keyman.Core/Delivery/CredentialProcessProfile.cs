@@ -12,12 +12,31 @@ public static class CredentialProcessProfile
         return configPath is null ? command : $"{command} --config {Quote(configPath)}";
     }
 
+    /// <summary>Keys that would give the profile credentials some other way; credential_process replaces them.</summary>
+    private static readonly string[] OtherCredentialSources =
+    [
+        "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token", "role_arn", "source_profile",
+        "credential_source", "external_id", "role_session_name", "web_identity_token_file", "sso_session", "sso_start_url",
+        "sso_account_id", "sso_role_name", "sso_region",
+    ];
+
+    /// <summary>
+    /// Sets credential_process in the profile's section, keeping everything else the user has there. The region is
+    /// written when <paramref name="overwriteRegion"/> (the user passed --region) or when the section has none.
+    /// </summary>
     /// <returns>The credential_process line written.</returns>
-    public static string Write(string awsConfigPath, string profile, string binary, string region, string? configPath)
+    public static string Write(string awsConfigPath, string profile, string binary, string region, string? configPath, bool overwriteRegion = false)
     {
         var section = profile == "default" ? "default" : $"profile {profile}";
         var line = Command(binary, profile, configPath);
-        CredentialsFile.WriteProfile(awsConfigPath, section, [new("credential_process", line), new("region", region)]);
+        List<KeyValuePair<string, string>> values = [new("credential_process", line)];
+        var existing = File.Exists(awsConfigPath) ? IniFile.Load(awsConfigPath).Section(section) : null;
+        if (overwriteRegion || existing is null || !existing.ContainsKey("region"))
+        {
+            values.Add(new("region", region));
+        }
+
+        CredentialsFile.WriteProfile(awsConfigPath, section, values, merge: true, remove: OtherCredentialSources);
         return line;
     }
 

@@ -126,7 +126,8 @@ internal static class DeliveryCommands
                 var keymanConfig = ConfigFile.Load(configPath ?? ConfigFile.DefaultPath(env), log);
                 var binary = Environment.ProcessPath ?? throw new KeymanException(ExitCodes.Internal, "Cannot tell where the keyman binary is", "Write the profile by hand (see README).");
                 var path = AwsConfigFile.ResolvePath(env);
-                var line = CredentialProcessProfile.Write(path, profile, binary, parse.GetValue(region) ?? keymanConfig.EffectiveRegion, configPath);
+                var line = CredentialProcessProfile.Write(path, profile, binary, parse.GetValue(region) ?? keymanConfig.EffectiveRegion, configPath,
+                    overwriteRegion: parse.GetValue(region) is not null);
                 log.Info($"Wrote [{(profile == "default" ? "default" : "profile " + profile)}] to {path}: {line}");
                 log.Info($"Try it: aws sts get-caller-identity --profile {profile}");
                 return ExitCodes.Success;

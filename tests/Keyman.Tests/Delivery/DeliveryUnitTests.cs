@@ -189,6 +189,30 @@ public sealed class CredentialProcessCacheTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public void SetupProfileMergesIntoAnExistingProfileKeepingTheUsersSettings()
+    {
+        var dir = Directory.CreateTempSubdirectory("keyman-cfg-").FullName;
+        try
+        {
+            var path = Path.Combine(dir, "config");
+            File.WriteAllText(path, "[profile  dev]\n# mine\noutput = table\nregion = eu-west-1\ncli_pager =\ns3 =\n  max_concurrent_requests = 4\naws_access_key_id = AKIAOLD\n\n[profile z]\noutput = json\n");
+
+            CredentialProcessProfile.Write(path, "dev", "/usr/local/bin/keyman", "us-east-1", null);
+            Assert.Equal("[profile  dev]\n# mine\noutput = table\nregion = eu-west-1\ncli_pager =\ns3 =\n  max_concurrent_requests = 4\ncredential_process = /usr/local/bin/keyman credential-process --profile dev\n\n[profile z]\noutput = json\n",
+                File.ReadAllText(path));
+
+            // --region given: it replaces the profile's region in place; a second run changes nothing else.
+            CredentialProcessProfile.Write(path, "dev", "/usr/local/bin/keyman", "us-west-2", null, overwriteRegion: true);
+            Assert.Equal("[profile  dev]\n# mine\noutput = table\nregion = us-west-2\ncli_pager =\ns3 =\n  max_concurrent_requests = 4\ncredential_process = /usr/local/bin/keyman credential-process --profile dev\n\n[profile z]\noutput = json\n",
+                File.ReadAllText(path));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
 
 public sealed class AssumeRoleConfigTests
