@@ -157,8 +157,9 @@ public sealed class StsLogin
                 "ValidationError" when IsDurationRefused(service) => new KeymanException(ExitCodes.StsRefused,
                     $"AWS refused the session duration for {role.RoleArn}: {detail}",
                     "Use a shorter --duration, or ask your AWS admin to raise the role's maximum session duration.", ex),
+                // Not a refusal: the service was unavailable. Network (3) tells scripts and reup that a retry may work.
                 _ when service.StatusCode >= HttpStatusCode.InternalServerError || IsThrottling(service.ErrorCode) =>
-                    new KeymanException(ExitCodes.StsRefused,
+                    new KeymanException(ExitCodes.Network,
                         $"AWS STS at {endpoint} failed ({service.ErrorCode}) after {MaxErrorRetry + 1} attempts: {detail}",
                         "AWS may be throttling or having problems; wait a minute and retry.", ex),
                 _ => new KeymanException(ExitCodes.StsRefused,

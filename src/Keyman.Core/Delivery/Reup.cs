@@ -7,7 +7,8 @@ namespace Keyman.Core.Delivery;
 /// <summary>
 /// reup: keeps the profile fresh until cancelled. Sleeps (TimeProvider, no polling) until the refresh lead before
 /// expiry, then gets new credentials through the same Okta session, app and role (<see cref="LoginFlow.RefreshAsync"/>).
-/// Network failures are retried after 5 s, up to 5 times in a row, as the original does.
+/// Passing failures (network, AWS or Okta unavailable, Okta's rate limit, an Okta session that ended under it) are
+/// retried after 5 s, up to 5 times in a row; the original retried only connection errors.
 /// </summary>
 public sealed class Reup(KeymanContext context, LoginFlow flow, KeymanConfig config)
 {
@@ -17,6 +18,12 @@ public sealed class Reup(KeymanContext context, LoginFlow flow, KeymanConfig con
 
     /// <summary>Never refresh more often than this, however short the credentials live.</summary>
     public static readonly TimeSpan MinimumWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The longest single sleep. Timers run on a monotonic clock that stops while a laptop sleeps, so a long sleep would
+    /// wake late by the length of the suspend; waking at least this often re-reads the wall clock.
+    /// </summary>
+    public static readonly TimeSpan MaxSleepChunk = TimeSpan.FromSeconds(60);
 
     /// <summary>Called after every refresh (the CLI uses it to count; tests to stop).</summary>
     public Action<LoginResult>? Refreshed { get; init; }
@@ -42,7 +49,11 @@ public sealed class Reup(KeymanContext context, LoginFlow flow, KeymanConfig con
             log.Info($"Reup: next refresh at {context.Time.GetUtcNow().Add(wait).ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'+00:00'", CultureInfo.InvariantCulture)} (Ctrl-C to stop)");
             try
             {
-                await Task.Delay(wait, context.Time, cancellationToken).ConfigureAwait(false);
+                var due = context.Time.GetUtcNow().Add(wait);
+                for (var left = wait; left > TimeSpan.Zero; left = due - context.Time.GetUtcNow())
+                {
+                    await Task.Delay(left < MaxSleepChunk ? left : MaxSleepChunk, context.Time, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -60,7 +71,7 @@ public sealed class Reup(KeymanContext context, LoginFlow flow, KeymanConfig con
             {
                 return refreshes;
             }
-            catch (KeymanException e) when (e.ExitCode == ExitCodes.Network && failures < MaxNetworkRetries)
+            catch (KeymanException e) when (IsPassing(e) && failures < MaxNetworkRetries)
             {
                 failures++;
                 log.Warning($"{e.Message}; retrying in {NetworkRetryDelay.TotalSeconds:0} s ({failures} of {MaxNetworkRetries})");
@@ -77,4 +88,8 @@ public sealed class Reup(KeymanContext context, LoginFlow flow, KeymanConfig con
             }
         }
     }
+
+    /// <summary>Failures that a later try can get past; anything else (a refused role, a wrong password) ends reup.</summary>
+    private static bool IsPassing(KeymanException e) =>
+        e.ExitCode is ExitCodes.Network or ExitCodes.RateLimited or ExitCodes.OktaSessionExpired;
 }

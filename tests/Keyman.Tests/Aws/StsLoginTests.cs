@@ -174,7 +174,7 @@ public class StsLoginTests
 
         var ex = await Assert.ThrowsAsync<KeymanException>(() => sts.AssumeRoleWithSamlAsync(Dev, Assertion, 3600, "us-east-1", CancellationToken.None));
 
-        Assert.Equal(ExitCodes.StsRefused, ex.ExitCode);
+        Assert.Equal(ExitCodes.Network, ex.ExitCode);
         Assert.Equal(2, handler.Requests.Count); // MaxErrorRetry = 1
     }
 
