@@ -387,7 +387,11 @@ public sealed class OktaClient : IDisposable
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 var reason = e is HttpRequestException ? e.Message : $"no answer within {_options.RequestTimeout.TotalSeconds:0} s";
-                if (attempt >= _options.MaxAttempts)
+
+                // A POST that may have reached Okta is not sent again: a second factor verify would replay the code or
+                // push twice, a second authn would count toward lockout. Only a connection that never opened is safe.
+                var neverSent = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError };
+                if (attempt >= _options.MaxAttempts || (method == HttpMethod.Post && !neverSent))
                 {
                     throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(BaseUrl)}: {reason}",
                         "Check your network or VPN connection and the org URL in your config.", e);

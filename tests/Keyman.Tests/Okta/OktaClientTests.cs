@@ -120,7 +120,7 @@ public class OktaClientTests
     public async Task NetworkFailureIsRetriedThenReported()
     {
         using var h = new OktaHarness();
-        h.Handler.Throw(HttpMethod.Post, "/api/v1/authn", () => new HttpRequestException("Name or service not known (acme.okta.com:443)"), sticky: true);
+        h.Handler.Throw(HttpMethod.Post, "/api/v1/authn", () => new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known (acme.okta.com:443)"), sticky: true);
 
         var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
 
@@ -135,13 +135,26 @@ public class OktaClientTests
     public async Task NetworkFailureThenSuccess()
     {
         using var h = new OktaHarness();
-        h.Handler.Throw(HttpMethod.Post, "/api/v1/authn", () => new HttpRequestException("Connection refused"));
+        h.Handler.Throw(HttpMethod.Post, "/api/v1/authn", () => new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"));
         h.Handler.OnJson(HttpMethod.Post, "/api/v1/authn", Success());
         h.SessionCreated();
 
         await h.LoginAsync();
 
         Assert.Equal(2, h.Handler.To("/api/v1/authn").Count());
+    }
+
+    [Fact]
+    public async Task PostThatMayHaveReachedOktaIsNotSentTwice()
+    {
+        // A timeout or a broken response after sending: Okta may have counted the password or the code already.
+        using var h = new OktaHarness();
+        h.Handler.Throw(HttpMethod.Post, "/api/v1/authn", () => new HttpRequestException(HttpRequestError.ResponseEnded, "The response ended prematurely."), sticky: true);
+
+        var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
+
+        Assert.Equal(ExitCodes.Network, e.ExitCode);
+        Assert.Single(h.Handler.To("/api/v1/authn"));
     }
 
     [Fact]
