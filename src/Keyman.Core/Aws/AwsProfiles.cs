@@ -585,14 +585,15 @@ public sealed class AwsProfiles
             }
         }
 
-        if (config.ConfigProfile(profile) is { } section && Value(section, "region") is { } fromConfig)
-        {
-            return (CheckRegion(fromConfig, $"region of profile '{profile}' in {configPath}"), $"profile {profile} in {configPath}");
-        }
-
+        // botocore merges the credentials file over the config file, so a region in the credentials file wins.
         if (credentials.Section(profile) is { } credentialsSection && Value(credentialsSection, "region") is { } fromCredentials)
         {
             return (CheckRegion(fromCredentials, $"region of profile '{profile}' in {credentialsPath}"), $"profile {profile} in {credentialsPath}");
+        }
+
+        if (config.ConfigProfile(profile) is { } section && Value(section, "region") is { } fromConfig)
+        {
+            return (CheckRegion(fromConfig, $"region of profile '{profile}' in {configPath}"), $"profile {profile} in {configPath}");
         }
 
         _log.Debug($"No region in --region, AWS_REGION, AWS_DEFAULT_REGION or profile '{profile}'; using {DefaultRegion}");

@@ -317,4 +317,14 @@ public sealed class AwsProfilesTests : IDisposable
         var ok = await CredentialProcessRunner.RunAsync("""/bin/echo '{"Version":1,"AccessKeyId":"AKIA1","SecretAccessKey":"s"}'""", "dev", CancellationToken.None);
         Assert.Equal("AKIA1", ok.AccessKeyId);
     }
+
+    [Fact]
+    public void A_region_in_the_credentials_file_wins_over_the_config_file_as_in_botocore()
+    {
+        Config("[default]\nregion = eu-west-1\n");
+        Credentials("[default]\naws_access_key_id = AKIAX\naws_secret_access_key = s\nregion = us-west-2\n");
+        var plan = Profiles().Plan(null, null);
+        Assert.Equal("us-west-2", plan.Region);
+        Assert.Contains(CredentialsPath, plan.RegionOrigin, StringComparison.Ordinal);
+    }
 }
