@@ -133,7 +133,7 @@ public static partial class ConfigFile
         return config;
     }
 
-    /// <summary>Writes the config the way aws_okta_keyman's write_config does (keys it drops stay out), atomically.</summary>
+    /// <summary>Writes the config atomically, every key that is set (aws_okta_keyman's write_config dropped appid and others).</summary>
     public static void Write(string path, KeymanConfig config)
     {
         var root = new YamlMappingNode();
@@ -147,7 +147,10 @@ public static partial class ConfigFile
 
         static string? B(bool? b) => b is null ? null : b.Value ? "true" : "false";
         Add("org", config.Org);
+        Add("oktapreview", B(config.OktaPreview));
         Add("username", config.Username);
+        // Unlike the original's write_config, appid, name and command survive a rewrite: dropping them lost settings.
+        Add("appid", config.AppId);
         if (config.Accounts is { Count: > 0 } accounts)
         {
             var list = new YamlSequenceNode();
@@ -177,6 +180,8 @@ public static partial class ConfigFile
         Add("console", B(config.Console));
         Add("assume_role_arn", config.AssumeRoleArn);
         Add("refresh_before", config.RefreshBefore?.ToString(CultureInfo.InvariantCulture));
+        Add("name", config.Name);
+        Add("command", config.Command);
 
         var builder = new StringBuilder();
         using (var writer = new StringWriter(builder, CultureInfo.InvariantCulture))

@@ -20,7 +20,10 @@ internal static class ConfigCommand
             try
             {
                 var target = ConfigFile.ExpandHome(parse.GetValue(path) ?? ConfigFile.DefaultPath(env), env);
-                var config = await AskAsync(ConsoleInteraction.ForConsole(), cancellationToken);
+                // An existing file's values are the defaults, and keys the questions don't cover (factor,
+                // password_cache, duration…) are kept: running config again never loses settings.
+                var existing = ConfigFile.Load(target, log);
+                var config = (await AskAsync(ConsoleInteraction.ForConsole(), existing, cancellationToken)).Over(existing);
                 ConfigFile.Write(target, config);
                 log.Info($"Config file written to {target}. Please rerun Keyman");
                 return ExitCodes.Success;
@@ -33,18 +36,24 @@ internal static class ConfigCommand
         return command;
     }
 
-    private static async Task<KeymanConfig> AskAsync(ConsoleInteraction ui, CancellationToken cancellationToken)
+    private static async Task<KeymanConfig> AskAsync(ConsoleInteraction ui, KeymanConfig existing, CancellationToken cancellationToken)
     {
-        async Task<string> Ask(string prompt) => (await ui.AskAsync(prompt, secret: false, cancellationToken)).Trim();
+        async Task<string> Ask(string prompt, string? current) =>
+            (await ui.AskAsync(current is null ? prompt : $"{prompt.TrimEnd(':')} [{current}]:", secret: false, cancellationToken)).Trim();
 
-        string org;
-        while (true)
+        string? org = null;
+        while (org is null)
         {
-            org = await Ask("Okta org (e.g. acme or https://acme.okta.com):");
+            var answer = await Ask("Okta org (e.g. acme or https://acme.okta.com):", existing.Org);
+            if (answer.Length == 0 && existing.Org is not null)
+            {
+                break;
+            }
+
             try
             {
-                OktaOrg.Resolve(org, oktaPreview: false);
-                break;
+                OktaOrg.Resolve(answer, oktaPreview: false);
+                org = answer;
             }
             catch (KeymanException e)
             {
@@ -52,29 +61,34 @@ internal static class ConfigCommand
             }
         }
 
-        var username = await Ask("Username (blank: your OS user name):");
+        var username = await Ask("Username (blank: your OS user name):", existing.Username);
         var accounts = new List<AccountEntry>();
+        if (existing.Accounts is { Count: > 0 } kept)
+        {
+            System.Console.Error.WriteLine($"Current AWS apps: {string.Join(", ", kept.Select(a => $"{a.Name} ({a.AppId})"))}; enter app IDs to replace them, or none to keep them.");
+        }
+
         while (true)
         {
-            var appId = await Ask("App ID (the part after /home/amazon_aws/ in the app link; blank when done):");
+            var appId = await Ask("App ID (the part after /home/amazon_aws/ in the app link; blank when done):", null);
             if (appId.Length == 0)
             {
                 break;
             }
 
-            var name = await Ask("Account name for that app (e.g. Dev):");
+            var name = await Ask("Account name for that app (e.g. Dev):", null);
             accounts.Add(new AccountEntry(name.Length == 0 ? appId : name, appId));
         }
 
-        var role = await Ask("Role to pick by default (blank: ask each time):");
-        var region = await Ask($"AWS region (blank: {KeymanConfig.DefaultRegion}):");
+        var role = await Ask("Role to pick by default (blank: ask each time):", existing.Role);
+        var region = await Ask($"AWS region (blank: {existing.Region ?? KeymanConfig.DefaultRegion}):", null);
         return new KeymanConfig
         {
             Org = org,
-            Username = username.Length == 0 ? "automatic-username" : username,
+            Username = username.Length > 0 ? username : existing.Username ?? "automatic-username",
             Accounts = accounts.Count > 0 ? accounts : null,
             Role = role.Length == 0 ? null : role,
-            Region = region.Length == 0 ? KeymanConfig.DefaultRegion : region,
+            Region = region.Length == 0 ? existing.Region ?? KeymanConfig.DefaultRegion : region,
         };
     }
 }

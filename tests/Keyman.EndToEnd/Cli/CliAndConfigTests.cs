@@ -118,6 +118,25 @@ public sealed class CliAndConfigTests
     }
 
     [Fact]
+    public async Task ConfigCommandRunAgainOffersTheCurrentValuesAndKeepsEveryOtherKey()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "factor: OKTA push", "password_cache: true", "duration: 7200");
+        var setup = await world.RunAsync(["config"],
+            Answer.With(@"Okta org[^\n]*\[http://127\.0\.0\.1:\d+\]: $", ""),
+            Answer.With(@"Username[^\n]*\[nomfa@example\.com\]: $", ""),
+            Answer.With(@"App ID[^\n]*: $", ""),
+            Answer.With(@"Role[^\n]*: $", "Developer"),
+            Answer.With(@"region[^\n]*: $", ""));
+        Assert.True(setup.ExitCode == 0, setup.ToString());
+        var yaml = File.ReadAllText(world.ConfigPath);
+        foreach (var line in new[] { $"org: {world.Url}", "username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "factor: OKTA push", "password_cache: true", "duration: 7200", "role: Developer" })
+        {
+            Assert.Contains(line, yaml);
+        }
+    }
+
+    [Fact]
     public async Task UpdateFlagExplainsInsteadOfSelfUpdating()
     {
         await using var world = await World.StartAsync();
