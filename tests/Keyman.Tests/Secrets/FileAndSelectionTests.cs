@@ -242,6 +242,20 @@ public sealed class NativeStoreShapeTests
     public void Windows_targets_follow_Python_keyring() =>
         Assert.Equal("alice@aws_okta_keyman", CredentialTargets.Compound("aws_okta_keyman", "alice"));
 
+#pragma warning disable CA1416 // only the encoding choice is exercised; no Windows API is called
+    [Fact]
+    public void Windows_blobs_keep_keyrings_encoding_for_the_password_and_fit_the_credential_cache()
+    {
+        Assert.Equal(System.Text.Encoding.Unicode, Keyman.Core.Secrets.Windows.WindowsCredentialStore.BlobEncoding("aws_okta_keyman"));
+
+        // A credential_process cache entry with a long STS session token (SAML sessions carry ~1,000+ characters).
+        var entry = $"{{\"AccessKeyId\":\"ASIA{new string('A', 16)}\",\"SecretAccessKey\":\"{new string('s', 40)}\",\"SessionToken\":\"{new string('T', 1400)}\",\"Expiration\":\"2030-01-01T00:00:00Z\",\"RoleArn\":\"arn:aws:iam::111111111111:role/team/Admin\",\"IssuedAt\":\"2030-01-01T00:00:00Z\"}}";
+        var encoding = Keyman.Core.Secrets.Windows.WindowsCredentialStore.BlobEncoding("keyman-credentials");
+        Assert.True(encoding.GetByteCount(entry) <= Keyman.Core.Secrets.Windows.WindowsCredentialStore.MaxBlobBytes);
+        Assert.True(System.Text.Encoding.Unicode.GetByteCount(entry) > Keyman.Core.Secrets.Windows.WindowsCredentialStore.MaxBlobBytes);
+    }
+#pragma warning restore CA1416
+
     [Fact]
     public void Keychain_statuses_become_typed_errors()
     {

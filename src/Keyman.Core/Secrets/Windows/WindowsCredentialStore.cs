@@ -6,8 +6,9 @@ namespace Keyman.Core.Secrets.Windows;
 
 /// <summary>
 /// Generic credentials in the Windows Credential Manager, laid out the way Python keyring's WinVaultKeyring lays them
-/// out so that an aws_okta_keyman password is found: target name = service, UserName = account, the secret as
-/// UTF-16LE; when that target already holds another account, the target "account@service" is used instead.
+/// out so that an aws_okta_keyman password is found: target name = service, UserName = account, that secret as
+/// UTF-16LE (Keyman's own entries as UTF-8, see <see cref="BlobEncoding"/>); when that target already holds another
+/// account, the target "account@service" is used instead.
 /// </summary>
 /// <remarks>
 /// Persisted LOCAL_MACHINE (this computer, survives logoff, does not roam to other machines; keyring uses ENTERPRISE,
@@ -24,33 +25,40 @@ public sealed class WindowsCredentialStore : ISecretStore
 
     public string Name => "Windows Credential Manager";
 
+    /// <summary>
+    /// The original's password entry stays UTF-16LE, as Python keyring reads it. Keyman's own entries (the Okta session,
+    /// the credential_process cache with its long session token) are UTF-8, half the size, to fit the 2560-byte blob.
+    /// </summary>
+    internal static Encoding BlobEncoding(string service) =>
+        service == "aws_okta_keyman" ? Encoding.Unicode : new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
+
     public override string ToString() => Name;
 
     public Task<string?> GetAsync(string service, string account, CancellationToken cancellationToken = default)
     {
-        var plain = Read(service, withSecret: true);
+        var plain = Read(service, withSecret: true, BlobEncoding(service));
         if (plain is { } p && p.UserName == account)
         {
             return Task.FromResult(p.Secret);
         }
 
-        return Task.FromResult(Read(CredentialTargets.Compound(service, account), withSecret: true)?.Secret);
+        return Task.FromResult(Read(CredentialTargets.Compound(service, account), withSecret: true, BlobEncoding(service))?.Secret);
     }
 
     public Task SetAsync(string service, string account, string secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        var blob = Encoding.Unicode.GetBytes(secret);
+        var blob = BlobEncoding(service).GetBytes(secret);
         try
         {
             if (blob.Length > MaxBlobBytes)
             {
                 throw new SecretStoreUnavailableException(
-                    $"The secret for {service}/{account} is {blob.Length} bytes as UTF-16; Windows Credential Manager holds at most {MaxBlobBytes}.",
+                    $"The secret for {service}/{account} is {blob.Length} bytes; Windows Credential Manager holds at most {MaxBlobBytes}.",
                     "Use KEYMAN_SECRET_STORE=file or none for this cache.");
             }
 
-            var existing = Read(service, withSecret: false);
+            var existing = Read(service, withSecret: false, Encoding.Unicode);
             var target = existing is null || existing.Value.UserName == account ? service : CredentialTargets.Compound(service, account);
             Write(target, account, blob);
         }
@@ -65,7 +73,7 @@ public sealed class WindowsCredentialStore : ISecretStore
     public Task<bool> RemoveAsync(string service, string account, CancellationToken cancellationToken = default)
     {
         var removed = Delete(CredentialTargets.Compound(service, account));
-        if (Read(service, withSecret: false) is { } plain && plain.UserName == account)
+        if (Read(service, withSecret: false, Encoding.Unicode) is { } plain && plain.UserName == account)
         {
             removed |= Delete(service);
         }
@@ -73,7 +81,7 @@ public sealed class WindowsCredentialStore : ISecretStore
         return Task.FromResult(removed);
     }
 
-    private static (string? UserName, string? Secret)? Read(string target, bool withSecret)
+    private static (string? UserName, string? Secret)? Read(string target, bool withSecret, Encoding blobEncoding)
     {
         using var name = NativeBuffer.Utf16z(target);
         using var slot = NativeBuffer.Zeroed(IntPtr.Size);
@@ -101,7 +109,7 @@ public sealed class WindowsCredentialStore : ISecretStore
             var bytes = NativeBuffer.Copy(Marshal.ReadIntPtr(credential, CredentialLayout.CredentialBlob), size);
             try
             {
-                return (userName, Encoding.Unicode.GetString(bytes));
+                return (userName, blobEncoding.GetString(bytes));
             }
             finally
             {
