@@ -19,7 +19,11 @@ public static class CredentialProcessRunner
             throw new KeymanException(ExitCodes.AwsProfileInvalid, $"credential_process of AWS profile '{profile}' is empty", "Set it to a command, e.g. `keyman credential-process --profile NAME` (keyman setup-profile NAME writes it).");
         }
 
-        var start = new ProcessStartInfo(words[0]) { RedirectStandardOutput = true, UseShellExecute = false };
+        // PATH only, never the current directory (see ExecutableLookup): the AWS SDKs run it from wherever the user is.
+        var program = ExecutableLookup.Find(words[0]) ?? throw new KeymanException(ExitCodes.AwsProfileInvalid,
+            $"credential_process of AWS profile '{profile}' names '{words[0]}', which is not an executable in PATH",
+            "Use the absolute path of the program (keyman setup-profile NAME writes it).");
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var word in words.Skip(1))
         {
             start.ArgumentList.Add(word);

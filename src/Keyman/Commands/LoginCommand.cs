@@ -191,10 +191,23 @@ internal static class LoginCommand
 
     private static void OpenBrowser(Uri url, ILog log)
     {
-        var start = OperatingSystem.IsWindows() ? new ProcessStartInfo("cmd") { ArgumentList = { "/c", "start", "", url.AbsoluteUri } }
-            : OperatingSystem.IsMacOS() ? new ProcessStartInfo("open") { ArgumentList = { url.AbsoluteUri } }
-            : new ProcessStartInfo("xdg-open") { ArgumentList = { url.AbsoluteUri } };
-        start.UseShellExecute = false;
+        var opener = OperatingSystem.IsWindows() ? "cmd" : OperatingSystem.IsMacOS() ? "open" : "xdg-open";
+        // Looked up in PATH only, so that a file of that name in the current directory is never run.
+        if (ExecutableLookup.Find(opener) is not { } program)
+        {
+            log.Warning($"Cannot open a browser ({opener} is not in PATH); open the URL above yourself.");
+            return;
+        }
+
+        var start = new ProcessStartInfo(program) { UseShellExecute = false };
+        if (OperatingSystem.IsWindows())
+        {
+            start.ArgumentList.Add("/c");
+            start.ArgumentList.Add("start");
+            start.ArgumentList.Add(string.Empty);
+        }
+
+        start.ArgumentList.Add(url.AbsoluteUri);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         try

@@ -42,6 +42,26 @@ public sealed class ExecEnvConsoleTests
     }
 
     [Fact]
+    public async Task ExecLooksUpABareNameInPathNeverInTheWorkingDirectory()
+    {
+        await using var world = await NomfaWorldAsync();
+        var work = Directory.CreateDirectory(Path.Combine(world.Home, "work")).FullName;
+        var marker = Path.Combine(world.Home, "decoy-ran");
+        // The reviewer's reproduction: an executable ./ls got the credentials, and a data file ./env made exec fail with 126.
+        var decoy = Path.Combine(work, "ls");
+        File.WriteAllText(decoy, $"#!/bin/sh\ntouch '{marker}'\nexit 42\n");
+        File.SetUnixFileMode(decoy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(Path.Combine(work, "env"), "not a program\n");
+
+        // env (from PATH) runs ls (from PATH, execvp): both names have a decoy in the working directory.
+        var run = await KeymanProcess.RunInDirectoryAsync(work, ["exec", "--", "env", "ls", "/"], world.Env, Answer.With("Password: $", World.Password));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("usr", run.StdOut.Split('\n'));
+        Assert.False(File.Exists(marker), "the decoy ./ls ran with the credentials");
+    }
+
+    [Fact]
     public async Task CommandFlagSplitsLikeAShellRunsTheAwsCliAndKeepsItsExitCode()
     {
         await using var world = await NomfaWorldAsync();
