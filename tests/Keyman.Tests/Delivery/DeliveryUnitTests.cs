@@ -48,6 +48,32 @@ public sealed class CredentialVariablesTests
     }
 
     [Fact]
+    public void TheChildLosesTheProfileVariablesAndTheSecretStorePassphrase() =>
+        Assert.Equal(["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "KEYMAN_SECRET_STORE_PASSPHRASE"], CredentialVariables.Cleared);
+
+    [Fact]
+    public async Task TheSecretStorePassphraseDoesNotReachTheCommand()
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("keyman-env-").FullName, "env");
+        try
+        {
+            // ChildProcess clears from the environment the child inherits, so set it for this process for the run.
+            Environment.SetEnvironmentVariable("KEYMAN_SECRET_STORE_PASSPHRASE", "hunter2");
+            var code = await ChildProcess.RunAsync(["sh", "-c", $"printenv > '{output}'"], [new("AWS_REGION", "eu-west-1")],
+                CredentialVariables.Cleared, forwardInterrupt: false, new RecordingLog());
+            Assert.Equal(0, code);
+            var env = File.ReadAllText(output);
+            Assert.Contains("AWS_REGION=eu-west-1", env);
+            Assert.DoesNotContain("hunter2", env);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KEYMAN_SECRET_STORE_PASSPHRASE", null);
+            Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void QuotesSoThatNoCharacterIsSpecial()
     {
         Assert.Equal("'se'\\''cr\"et\\$x`'", CredentialVariables.PosixQuote(Credentials.SecretAccessKey));
