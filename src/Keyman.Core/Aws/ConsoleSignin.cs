@@ -9,7 +9,7 @@ namespace Keyman.Core.Aws;
 /// Turns temporary credentials into an AWS console sign-in URL through the federation endpoint: getSigninToken
 /// (POST, so the keys never sit in a URL), then an Action=login URL for the partition's console. The partition comes
 /// from the SAML form's action (signin.aws.amazon.com, signin.amazonaws-us-gov.com, signin.amazonaws.cn);
-/// KEYMAN_SIGNIN_ENDPOINT replaces the whole federation URL (tests, proxies).
+/// KEYMAN_SIGNIN_ENDPOINT replaces the whole federation URL (tests, proxies): https, or http to a loopback host only.
 /// </summary>
 public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler handler, ILog log)
 {
@@ -50,6 +50,13 @@ public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler h
             {
                 throw new KeymanException(ExitCodes.Config, $"{EndpointVariable} is not an http(s) URL: {overridden}",
                     $"Set {EndpointVariable} to the whole federation URL, e.g. https://signin.aws.amazon.com/federation, or unset it.");
+            }
+
+            // The AWS keys are POSTed there: plain http only to this machine (a local test server), never across a network.
+            if (parsed.Scheme == Uri.UriSchemeHttp && !Okta.OktaOrg.IsLoopback(parsed))
+            {
+                throw new KeymanException(ExitCodes.Config, $"{EndpointVariable} uses http:// to {parsed.Host}; the AWS keys would travel unencrypted",
+                    $"Use https://{parsed.Authority}{parsed.AbsolutePath}; plain http is accepted only for localhost, 127.0.0.0/8 and [::1].");
             }
 
             federation = parsed;

@@ -137,6 +137,44 @@ public sealed class ConsoleSigninTests
     }
 }
 
+public sealed class ConsoleSigninEndpointTests
+{
+    [Theory]
+    [InlineData("http://signin.example.com/federation")]
+    [InlineData("http://10.0.0.5:8080/federation")]
+    [InlineData("http://localhost.example.com/federation")]
+    [InlineData("http://128.0.0.1/federation")]
+    public async Task PlainHttpToAnotherHostIsRefusedBeforeTheKeysAreSent(string endpoint)
+    {
+        var handler = new TestHttpMessageHandler().OnJson(HttpMethod.Post, "/federation", """{"SigninToken":"t"}""");
+        var env = new DictionaryEnvironment(new Dictionary<string, string> { [ConsoleSignin.EndpointVariable] = endpoint }, "/home/t");
+        var signin = new ConsoleSignin(env, handler, new RecordingLog());
+        var e = await Assert.ThrowsAsync<KeymanException>(() => signin.CreateLoginUrlAsync(
+            new AwsCredentials("ASIAX", "secret", "token", DateTimeOffset.UtcNow), null, "aws", new Uri("https://acme.okta.com/"), null, CancellationToken.None));
+        Assert.Equal(ExitCodes.Config, e.ExitCode);
+        Assert.Contains(ConsoleSignin.EndpointVariable, e.Message);
+        Assert.Contains("https://", e.Hint);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9/federation")]
+    [InlineData("http://127.1.2.3:9/federation")]
+    [InlineData("http://localhost:9/federation")]
+    [InlineData("http://[::1]:9/federation")]
+    [InlineData("https://proxy.example.com/federation")]
+    public async Task HttpsAnywhereAndPlainHttpToLoopbackAreUsed(string endpoint)
+    {
+        var handler = new TestHttpMessageHandler().OnJson(HttpMethod.Post, "/federation", """{"SigninToken":"t"}""");
+        var env = new DictionaryEnvironment(new Dictionary<string, string> { [ConsoleSignin.EndpointVariable] = endpoint }, "/home/t");
+        var signin = new ConsoleSignin(env, handler, new RecordingLog());
+        var url = await signin.CreateLoginUrlAsync(
+            new AwsCredentials("ASIAX", "secret", "token", DateTimeOffset.UtcNow), null, "aws", new Uri("https://acme.okta.com/"), null, CancellationToken.None);
+        Assert.Equal(new Uri(endpoint), Assert.Single(handler.Requests).Uri);
+        Assert.StartsWith(endpoint + "?Action=login", url.AbsoluteUri);
+    }
+}
+
 public sealed class CredentialProcessCacheTests
 {
     [Fact]
