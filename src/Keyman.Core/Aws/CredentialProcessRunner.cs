@@ -63,10 +63,17 @@ public static class CredentialProcessRunner
         {
             using var json = JsonDocument.Parse(output);
             var root = json.RootElement;
-            string? S(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (!root.TryGetProperty("Version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Bad("no integer \"Version\": 1");
+                throw Bad("JSON that is not an object");
+            }
+
+            string? S(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            // Compared by value like botocore's `version != 1`: 1.0 is 1; 1.5, 2, "1" and 1e400 are not.
+            if (!root.TryGetProperty("Version", out var version) || version.ValueKind != JsonValueKind.Number
+                || !version.TryGetDecimal(out var number) || number != 1m)
+            {
+                throw Bad("no \"Version\": 1");
             }
 
             if (S("AccessKeyId") is not { Length: > 0 } id || S("SecretAccessKey") is not { Length: > 0 } secret)
