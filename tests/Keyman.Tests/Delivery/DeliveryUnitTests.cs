@@ -137,6 +137,52 @@ public sealed class ConsoleSigninTests
     }
 }
 
+public sealed class ConsoleSigninPageTests
+{
+    private static readonly Uri LoginUrl = new("https://signin.aws.amazon.com/federation?Action=login&Issuer=https%3A%2F%2Facme.okta.com%2F&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=tok%2Ben%2F%3D%3D");
+
+    [Fact]
+    public void TheRedirectPageIsPrivateAndSendsTheBrowserOnToTheUrl()
+    {
+        var page = ConsoleSignin.WriteRedirectPage(LoginUrl);
+        var directory = Path.GetDirectoryName(page)!;
+        try
+        {
+            Assert.StartsWith(Path.GetFullPath(Path.GetTempPath()), page);
+            Assert.DoesNotContain("tok", page);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(page));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+            }
+
+            var html = File.ReadAllText(page);
+            Assert.Equal(ConsoleSignin.RedirectPage(LoginUrl), html);
+            var attribute = WebUtility.HtmlEncode(LoginUrl.AbsoluteUri);
+            Assert.Contains("&amp;SigninToken=tok%2Ben%2F%3D%3D", attribute);
+            Assert.Contains($"<meta http-equiv=\"refresh\" content=\"0;url={attribute}\">", html);
+            Assert.Contains($"<a href=\"{attribute}\">", html);
+            Assert.Contains("location.replace(\"https://signin.aws.amazon.com/federation?Action=login\\u0026Issuer=", html);
+            Assert.Contains("<meta name=\"referrer\" content=\"no-referrer\">", html);
+        }
+        finally
+        {
+            ConsoleSignin.DeleteRedirectPage(page);
+        }
+
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public void NothingInTheUrlCanBreakOutOfTheAttributeOrTheScript()
+    {
+        var html = ConsoleSignin.RedirectPage(new Uri("https://example.com/f?a=\"><script>alert(1)</script>&b='x'"));
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.Single(html.Split("<script>").Skip(1));
+        Assert.Single(html.Split("<a ").Skip(1));
+    }
+}
+
 public sealed class ConsoleSigninEndpointTests
 {
     [Theory]
