@@ -179,6 +179,30 @@ public sealed class ExecEnvConsoleTests
     }
 
     [Fact]
+    public async Task OpenGivesTheOpenerAPrivateRedirectPageNotTheSignInUrl()
+    {
+        await using var world = await NomfaWorldAsync();
+        world.Env["KEYMAN_SIGNIN_ENDPOINT"] = world.Url + "/federation";
+        // A stand-in xdg-open first in PATH: it records its arguments and the page's mode and content.
+        var bin = Directory.CreateDirectory(Path.Combine(world.Home, "bin")).FullName;
+        var seen = Path.Combine(world.Home, "opened");
+        var opener = Path.Combine(bin, "xdg-open");
+        File.WriteAllText(opener, $"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{seen}.args'\nstat -c %a \"$1\" > '{seen}.mode'\ncp \"$1\" '{seen}.html'\n");
+        File.SetUnixFileMode(opener, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        world.Env["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+
+        var run = await world.RunAsync(["-co", "--open"], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var url = run.StdOut.Trim();
+        var page = File.ReadAllText(seen + ".args").Trim();
+        Assert.DoesNotContain("SigninToken", page);
+        Assert.EndsWith(".html", page);
+        Assert.Equal("600", File.ReadAllText(seen + ".mode").Trim());
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(url), File.ReadAllText(seen + ".html"));
+        Assert.False(File.Exists(page), "the page is deleted after the browser had time to read it");
+    }
+
+    [Fact]
     public async Task ConsoleUsesTheGovCloudConsoleForAGovCloudApp()
     {
         await using var world = await World.StartAsync();
