@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Keyman.Core.Ui;
 
@@ -9,7 +11,7 @@ namespace Keyman.Core.Aws;
 /// Turns temporary credentials into an AWS console sign-in URL through the federation endpoint: getSigninToken
 /// (POST, so the keys never sit in a URL), then an Action=login URL for the partition's console. The partition comes
 /// from the SAML form's action (signin.aws.amazon.com, signin.amazonaws-us-gov.com, signin.amazonaws.cn);
-/// KEYMAN_SIGNIN_ENDPOINT replaces the whole federation URL (tests, proxies).
+/// KEYMAN_SIGNIN_ENDPOINT replaces the whole federation URL (tests, proxies): https, or http to a loopback host only.
 /// </summary>
 public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler handler, ILog log)
 {
@@ -50,6 +52,13 @@ public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler h
             {
                 throw new KeymanException(ExitCodes.Config, $"{EndpointVariable} is not an http(s) URL: {overridden}",
                     $"Set {EndpointVariable} to the whole federation URL, e.g. https://signin.aws.amazon.com/federation, or unset it.");
+            }
+
+            // The AWS keys are POSTed there: plain http only to this machine (a local test server), never across a network.
+            if (parsed.Scheme == Uri.UriSchemeHttp && !Okta.OktaOrg.IsLoopback(parsed))
+            {
+                throw new KeymanException(ExitCodes.Config, $"{EndpointVariable} uses http:// to {parsed.Host}; the AWS keys would travel unencrypted",
+                    $"Use https://{parsed.Authority}{parsed.AbsolutePath}; plain http is accepted only for localhost, 127.0.0.0/8 and [::1].");
             }
 
             federation = parsed;
@@ -101,6 +110,64 @@ public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler h
 
         var query = $"?Action=login&Issuer={Uri.EscapeDataString(issuer.ToString())}&Destination={Uri.EscapeDataString(destination.ToString())}&SigninToken={Uri.EscapeDataString(token)}";
         return new Uri(federation.GetLeftPart(UriPartial.Path) + query);
+    }
+
+    /// <summary>
+    /// Writes a page that sends the browser on to <paramref name="loginUrl"/>, for <c>--open</c>: the opener
+    /// (xdg-open, open, start) takes what it opens as an argument, and another local user could read a sign-in URL
+    /// there (ps); the page's path gives nothing away. It is 0600 in a fresh 0700 directory under
+    /// <paramref name="parent"/> (the temp folder); delete it with <see cref="DeleteRedirectPage"/> once the browser has read it.
+    /// </summary>
+    public static string WriteRedirectPage(Uri loginUrl, string? parent = null)
+    {
+        ArgumentNullException.ThrowIfNull(loginUrl);
+        var directory = parent is null ? Directory.CreateTempSubdirectory("keyman-console-").FullName
+            : Directory.CreateDirectory(Path.Combine(parent, "keyman-console-" + Guid.NewGuid().ToString("N"))).FullName;
+        var path = Path.Combine(directory, "aws-console-signin.html");
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(new FileStream(path, options), new UTF8Encoding(false)))
+        {
+            writer.Write(RedirectPage(loginUrl));
+        }
+
+        return path;
+    }
+
+    /// <summary>The page's HTML: a script redirect (no history entry), a meta refresh without script, and a link.</summary>
+    public static string RedirectPage(Uri loginUrl)
+    {
+        ArgumentNullException.ThrowIfNull(loginUrl);
+        var html = WebUtility.HtmlEncode(loginUrl.AbsoluteUri);
+        var script = JavaScriptEncoder.Default.Encode(loginUrl.AbsoluteUri);
+        return $"""
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer">
+            <meta http-equiv="refresh" content="0;url={html}">
+            <title>AWS console sign-in</title>
+            <script>location.replace("{script}");</script>
+            </head><body><p><a href="{html}">Continue to the AWS console</a></p></body></html>
+
+            """;
+    }
+
+    /// <summary>Deletes a page <see cref="WriteRedirectPage"/> wrote, and its directory; a failure is left to the temp cleaner.</summary>
+    public static void DeleteRedirectPage(string path)
+    {
+        try
+        {
+            File.Delete(path);
+            Directory.Delete(Path.GetDirectoryName(path)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only this user can read it, and the token in it lapses after 15 minutes.
+        }
     }
 
     private static string? ReadToken(string body)

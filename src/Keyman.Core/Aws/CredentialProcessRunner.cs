@@ -19,7 +19,11 @@ public static class CredentialProcessRunner
             throw new KeymanException(ExitCodes.AwsProfileInvalid, $"credential_process of AWS profile '{profile}' is empty", "Set it to a command, e.g. `keyman credential-process --profile NAME` (keyman setup-profile NAME writes it).");
         }
 
-        var start = new ProcessStartInfo(words[0]) { RedirectStandardOutput = true, UseShellExecute = false };
+        // PATH only, never the current directory (see ExecutableLookup): the AWS SDKs run it from wherever the user is.
+        var program = ExecutableLookup.Find(words[0]) ?? throw new KeymanException(ExitCodes.AwsProfileInvalid,
+            $"credential_process of AWS profile '{profile}' names '{words[0]}', which is not an executable in PATH",
+            "Use the absolute path of the program (keyman setup-profile NAME writes it).");
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var word in words.Skip(1))
         {
             start.ArgumentList.Add(word);
@@ -59,10 +63,17 @@ public static class CredentialProcessRunner
         {
             using var json = JsonDocument.Parse(output);
             var root = json.RootElement;
-            string? S(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            if (!root.TryGetProperty("Version", out var version) || version.ValueKind != JsonValueKind.Number || version.GetInt32() != 1)
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                throw Bad("no integer \"Version\": 1");
+                throw Bad("JSON that is not an object");
+            }
+
+            string? S(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            // Compared by value like botocore's `version != 1`: 1.0 is 1; 1.5, 2, "1" and 1e400 are not.
+            if (!root.TryGetProperty("Version", out var version) || version.ValueKind != JsonValueKind.Number
+                || !version.TryGetDecimal(out var number) || number != 1m)
+            {
+                throw Bad("no \"Version\": 1");
             }
 
             if (S("AccessKeyId") is not { Length: > 0 } id || S("SecretAccessKey") is not { Length: > 0 } secret)

@@ -10,6 +10,7 @@ namespace Keyman.Core.Delivery;
 /// returns its exit code. While it runs, SIGTERM, SIGHUP and SIGQUIT sent to Keyman are passed on to it; Ctrl-C in a
 /// terminal reaches it directly (the terminal signals the whole foreground process group), and Keyman waits for it
 /// instead of dying first. With <c>forwardInterrupt</c> (stdin not a terminal) SIGINT is passed on as well.
+/// A bare program name is looked up in PATH only (<see cref="ExecutableLookup"/>).
 /// </summary>
 public static partial class ChildProcess
 {
@@ -26,7 +27,13 @@ public static partial class ChildProcess
             throw new KeymanException(ExitCodes.Usage, "No command to run", "Put the command after --, e.g. keyman exec -- aws sts get-caller-identity.");
         }
 
-        var start = new ProcessStartInfo(command[0]) { UseShellExecute = false };
+        // Looked up here, in PATH only: left to Process.Start, a bare name would first be tried in the current directory.
+        var program = ExecutableLookup.Find(command[0]) ?? throw new KeymanException(
+            ExitCodes.CommandNotFound,
+            $"Cannot run '{command[0]}': no executable of that name in PATH",
+            "Check the program name and PATH. Keyman looks for a bare name only in PATH, never in the current directory (write ./NAME for that), "
+            + "and runs it without a shell; for shell syntax use e.g. -C \"sh -c '…'\".");
+        var start = new ProcessStartInfo(program) { UseShellExecute = false };
         foreach (var argument in command.Skip(1))
         {
             start.ArgumentList.Add(argument);
@@ -61,7 +68,7 @@ public static partial class ChildProcess
 
         using (process)
         {
-            log.Debug($"Started {command[0]} (pid {process.Id}) with the AWS credentials in its environment");
+            log.Debug($"Started {program} (pid {process.Id}) with the AWS credentials in its environment");
             var registrations = new List<PosixSignalRegistration>();
             try
             {

@@ -20,8 +20,11 @@ public enum ExportFormat
 /// </summary>
 public static class CredentialVariables
 {
-    /// <summary>Variables removed from a child's environment: with a profile named, SDKs ignore the credential variables.</summary>
-    public static readonly IReadOnlyList<string> Cleared = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+    /// <summary>
+    /// Variables removed from a child's environment: with a profile named, SDKs ignore the credential variables; and
+    /// the passphrase of Keyman's encrypted secrets file is Keyman's alone, not the command's.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Cleared = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", Secrets.EncryptedFileStore.PassphraseVariable];
 
     public static IReadOnlyList<KeyValuePair<string, string>> For(AwsCredentials credentials, string region)
     {

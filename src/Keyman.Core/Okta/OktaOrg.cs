@@ -73,7 +73,8 @@ public static class OktaOrg
     /// <summary>The base URL as people write it: "https://acme.okta.com" (no trailing slash).</summary>
     public static string Display(Uri baseUrl) => baseUrl.GetLeftPart(UriPartial.Authority);
 
-    private static bool IsLoopback(Uri uri) =>
+    /// <summary>True for localhost, 127.0.0.0/8 and [::1]: the only hosts Keyman talks to over plain http (local test servers).</summary>
+    internal static bool IsLoopback(Uri uri) =>
         uri.IsLoopback
         || string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)
         || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));

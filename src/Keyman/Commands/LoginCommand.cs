@@ -185,26 +185,80 @@ internal static class LoginCommand
         System.Console.Out.Flush();
         if (open)
         {
-            OpenBrowser(url, context.Log);
+            await OpenBrowserAsync(url, context.Log, cancellationToken);
         }
     }
 
-    private static void OpenBrowser(Uri url, ILog log)
+    /// <summary>
+    /// Opens a private page that redirects to the sign-in URL, not the URL itself: the opener's command line is
+    /// visible to other local users (ps), the URL holds a sign-in token. The page is deleted once the browser has had
+    /// time to read it (a few seconds; the opener returns once the browser has it).
+    /// </summary>
+    private static async Task OpenBrowserAsync(Uri url, ILog log, CancellationToken cancellationToken)
     {
-        var start = OperatingSystem.IsWindows() ? new ProcessStartInfo("cmd") { ArgumentList = { "/c", "start", "", url.AbsoluteUri } }
-            : OperatingSystem.IsMacOS() ? new ProcessStartInfo("open") { ArgumentList = { url.AbsoluteUri } }
-            : new ProcessStartInfo("xdg-open") { ArgumentList = { url.AbsoluteUri } };
-        start.UseShellExecute = false;
+        string page;
+        try
+        {
+            page = ConsoleSignin.WriteRedirectPage(url);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Warning($"Cannot open a browser (cannot write the sign-in page: {e.Message}); open the URL above yourself.");
+            return;
+        }
+
+        try
+        {
+            using var process = StartOpener(page, log);
+            if (process is not null)
+            {
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                wait.CancelAfter(TimeSpan.FromSeconds(10));
+                await process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Delete it now, read or not.
+        }
+        finally
+        {
+            ConsoleSignin.DeleteRedirectPage(page);
+        }
+    }
+
+    private static Process? StartOpener(string page, ILog log)
+    {
+        var opener = OperatingSystem.IsWindows() ? "cmd" : OperatingSystem.IsMacOS() ? "open" : "xdg-open";
+        // Looked up in PATH only, so that a file of that name in the current directory is never run.
+        if (ExecutableLookup.Find(opener) is not { } program)
+        {
+            log.Warning($"Cannot open a browser ({opener} is not in PATH); open the URL above yourself.");
+            return null;
+        }
+
+        var start = new ProcessStartInfo(program) { UseShellExecute = false };
+        if (OperatingSystem.IsWindows())
+        {
+            start.ArgumentList.Add("/c");
+            start.ArgumentList.Add("start");
+            start.ArgumentList.Add(string.Empty);
+        }
+
+        start.ArgumentList.Add(page);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         try
         {
-            using var process = Process.Start(start);
+            var process = Process.Start(start);
             log.Info("Opened the sign-in URL in the browser");
+            return process;
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             log.Warning($"Cannot open a browser ({start.FileName}: {e.Message}); open the URL above yourself.");
+            return null;
         }
     }
 }

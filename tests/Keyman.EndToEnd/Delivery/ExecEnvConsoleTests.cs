@@ -42,6 +42,26 @@ public sealed class ExecEnvConsoleTests
     }
 
     [Fact]
+    public async Task ExecLooksUpABareNameInPathNeverInTheWorkingDirectory()
+    {
+        await using var world = await NomfaWorldAsync();
+        var work = Directory.CreateDirectory(Path.Combine(world.Home, "work")).FullName;
+        var marker = Path.Combine(world.Home, "decoy-ran");
+        // The reviewer's reproduction: an executable ./ls got the credentials, and a data file ./env made exec fail with 126.
+        var decoy = Path.Combine(work, "ls");
+        File.WriteAllText(decoy, $"#!/bin/sh\ntouch '{marker}'\nexit 42\n");
+        File.SetUnixFileMode(decoy, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(Path.Combine(work, "env"), "not a program\n");
+
+        // env (from PATH) runs ls (from PATH, execvp): both names have a decoy in the working directory.
+        var run = await KeymanProcess.RunInDirectoryAsync(work, ["exec", "--", "env", "ls", "/"], world.Env, Answer.With("Password: $", World.Password));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("usr", run.StdOut.Split('\n'));
+        Assert.False(File.Exists(marker), "the decoy ./ls ran with the credentials");
+    }
+
+    [Fact]
     public async Task CommandFlagSplitsLikeAShellRunsTheAwsCliAndKeepsItsExitCode()
     {
         await using var world = await NomfaWorldAsync();
@@ -156,6 +176,30 @@ public sealed class ExecEnvConsoleTests
         Assert.Equal("https://console.aws.amazon.com/", response.Headers.Location!.ToString());
         var signin = await world.RequestsAsync("signin");
         Assert.Contains(signin, e => e.GetProperty("action").GetString() == "getSigninToken" && e.GetProperty("status").GetInt32() == 200);
+    }
+
+    [Fact]
+    public async Task OpenGivesTheOpenerAPrivateRedirectPageNotTheSignInUrl()
+    {
+        await using var world = await NomfaWorldAsync();
+        world.Env["KEYMAN_SIGNIN_ENDPOINT"] = world.Url + "/federation";
+        // A stand-in xdg-open first in PATH: it records its arguments and the page's mode and content.
+        var bin = Directory.CreateDirectory(Path.Combine(world.Home, "bin")).FullName;
+        var seen = Path.Combine(world.Home, "opened");
+        var opener = Path.Combine(bin, "xdg-open");
+        File.WriteAllText(opener, $"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{seen}.args'\nstat -c %a \"$1\" > '{seen}.mode'\ncp \"$1\" '{seen}.html'\n");
+        File.SetUnixFileMode(opener, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        world.Env["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
+
+        var run = await world.RunAsync(["-co", "--open"], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var url = run.StdOut.Trim();
+        var page = File.ReadAllText(seen + ".args").Trim();
+        Assert.DoesNotContain("SigninToken", page);
+        Assert.EndsWith(".html", page);
+        Assert.Equal("600", File.ReadAllText(seen + ".mode").Trim());
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(url), File.ReadAllText(seen + ".html"));
+        Assert.False(File.Exists(page), "the page is deleted after the browser had time to read it");
     }
 
     [Fact]

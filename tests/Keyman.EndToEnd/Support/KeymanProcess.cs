@@ -60,10 +60,18 @@ public static class KeymanProcess
     public static Task<RunResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> env, params Answer[] answers) =>
         RunFileAsync(Binary, args, env, TimeSpan.FromSeconds(60), answers);
 
-    public static async Task<RunResult> RunFileAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, params Answer[] answers)
+    /// <summary>Runs the binary with <paramref name="workingDirectory"/> as its current directory.</summary>
+    public static Task<RunResult> RunInDirectoryAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, params Answer[] answers) =>
+        RunCoreAsync(Binary, args, env, TimeSpan.FromSeconds(60), workingDirectory, answers);
+
+    public static Task<RunResult> RunFileAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, params Answer[] answers) =>
+        RunCoreAsync(file, args, env, timeout, null, answers);
+
+    private static async Task<RunResult> RunCoreAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, string? workingDirectory, Answer[] answers)
     {
         var start = new ProcessStartInfo(file)
         {
+            WorkingDirectory = workingDirectory ?? string.Empty,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,

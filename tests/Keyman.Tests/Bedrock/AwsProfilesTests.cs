@@ -309,6 +309,30 @@ public sealed class AwsProfilesTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("1.0")]
+    [InlineData("1.00")]
+    [InlineData("1e0")]
+    public void Credential_process_version_is_compared_by_value_like_botocore(string version)
+    {
+        var parsed = CredentialProcessRunner.Parse($$"""{"Version":{{version}},"AccessKeyId":"AKIA","SecretAccessKey":"s"}""", "dev");
+        Assert.Equal("AKIA", parsed.AccessKeyId);
+    }
+
+    [Theory]
+    [InlineData("""{"Version":1.5,"AccessKeyId":"A","SecretAccessKey":"s3cr3t"}""")]
+    [InlineData("""{"Version":2,"AccessKeyId":"A","SecretAccessKey":"s3cr3t"}""")]
+    [InlineData("""{"Version":1e400,"AccessKeyId":"A","SecretAccessKey":"s3cr3t"}""")]
+    [InlineData("""{"AccessKeyId":"A","SecretAccessKey":"s3cr3t"}""")]
+    [InlineData("""[{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s3cr3t"}]""")]
+    [InlineData("\"s3cr3t\"")]
+    public void Credential_process_other_versions_and_shapes_are_typed_failures(string output)
+    {
+        var e = Assert.Throws<KeymanException>(() => CredentialProcessRunner.Parse(output, "dev"));
+        Assert.Equal(ExitCodes.AwsCredentialsMissing, e.ExitCode);
+        Assert.DoesNotContain("s3cr3t", e.Message + e.Hint, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Credential_process_failure_is_reported_with_its_exit_code()
     {

@@ -48,6 +48,32 @@ public sealed class CredentialVariablesTests
     }
 
     [Fact]
+    public void TheChildLosesTheProfileVariablesAndTheSecretStorePassphrase() =>
+        Assert.Equal(["AWS_PROFILE", "AWS_DEFAULT_PROFILE", "KEYMAN_SECRET_STORE_PASSPHRASE"], CredentialVariables.Cleared);
+
+    [Fact]
+    public async Task TheSecretStorePassphraseDoesNotReachTheCommand()
+    {
+        var output = Path.Combine(Directory.CreateTempSubdirectory("keyman-env-").FullName, "env");
+        try
+        {
+            // ChildProcess clears from the environment the child inherits, so set it for this process for the run.
+            Environment.SetEnvironmentVariable("KEYMAN_SECRET_STORE_PASSPHRASE", "hunter2");
+            var code = await ChildProcess.RunAsync(["sh", "-c", $"printenv > '{output}'"], [new("AWS_REGION", "eu-west-1")],
+                CredentialVariables.Cleared, forwardInterrupt: false, new RecordingLog());
+            Assert.Equal(0, code);
+            var env = File.ReadAllText(output);
+            Assert.Contains("AWS_REGION=eu-west-1", env);
+            Assert.DoesNotContain("hunter2", env);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KEYMAN_SECRET_STORE_PASSPHRASE", null);
+            Directory.Delete(Path.GetDirectoryName(output)!, recursive: true);
+        }
+    }
+
+    [Fact]
     public void QuotesSoThatNoCharacterIsSpecial()
     {
         Assert.Equal("'se'\\''cr\"et\\$x`'", CredentialVariables.PosixQuote(Credentials.SecretAccessKey));
@@ -108,6 +134,90 @@ public sealed class ConsoleSigninTests
         Assert.Equal(ExitCodes.ConsoleSignin, e.ExitCode);
         Assert.DoesNotContain("secret", e.Message + e.Hint);
         Assert.Equal("http://127.0.0.1:9/federation", handler.Requests[0].Uri.ToString());
+    }
+}
+
+public sealed class ConsoleSigninPageTests
+{
+    private static readonly Uri LoginUrl = new("https://signin.aws.amazon.com/federation?Action=login&Issuer=https%3A%2F%2Facme.okta.com%2F&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2F&SigninToken=tok%2Ben%2F%3D%3D");
+
+    [Fact]
+    public void TheRedirectPageIsPrivateAndSendsTheBrowserOnToTheUrl()
+    {
+        var page = ConsoleSignin.WriteRedirectPage(LoginUrl);
+        var directory = Path.GetDirectoryName(page)!;
+        try
+        {
+            Assert.StartsWith(Path.GetFullPath(Path.GetTempPath()), page);
+            Assert.DoesNotContain("tok", page);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(page));
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+            }
+
+            var html = File.ReadAllText(page);
+            Assert.Equal(ConsoleSignin.RedirectPage(LoginUrl), html);
+            var attribute = WebUtility.HtmlEncode(LoginUrl.AbsoluteUri);
+            Assert.Contains("&amp;SigninToken=tok%2Ben%2F%3D%3D", attribute);
+            Assert.Contains($"<meta http-equiv=\"refresh\" content=\"0;url={attribute}\">", html);
+            Assert.Contains($"<a href=\"{attribute}\">", html);
+            Assert.Contains("location.replace(\"https://signin.aws.amazon.com/federation?Action=login\\u0026Issuer=", html);
+            Assert.Contains("<meta name=\"referrer\" content=\"no-referrer\">", html);
+        }
+        finally
+        {
+            ConsoleSignin.DeleteRedirectPage(page);
+        }
+
+        Assert.False(Directory.Exists(directory));
+    }
+
+    [Fact]
+    public void NothingInTheUrlCanBreakOutOfTheAttributeOrTheScript()
+    {
+        var html = ConsoleSignin.RedirectPage(new Uri("https://example.com/f?a=\"><script>alert(1)</script>&b='x'"));
+        Assert.DoesNotContain("<script>alert", html);
+        Assert.Single(html.Split("<script>").Skip(1));
+        Assert.Single(html.Split("<a ").Skip(1));
+    }
+}
+
+public sealed class ConsoleSigninEndpointTests
+{
+    [Theory]
+    [InlineData("http://signin.example.com/federation")]
+    [InlineData("http://10.0.0.5:8080/federation")]
+    [InlineData("http://localhost.example.com/federation")]
+    [InlineData("http://128.0.0.1/federation")]
+    public async Task PlainHttpToAnotherHostIsRefusedBeforeTheKeysAreSent(string endpoint)
+    {
+        var handler = new TestHttpMessageHandler().OnJson(HttpMethod.Post, "/federation", """{"SigninToken":"t"}""");
+        var env = new DictionaryEnvironment(new Dictionary<string, string> { [ConsoleSignin.EndpointVariable] = endpoint }, "/home/t");
+        var signin = new ConsoleSignin(env, handler, new RecordingLog());
+        var e = await Assert.ThrowsAsync<KeymanException>(() => signin.CreateLoginUrlAsync(
+            new AwsCredentials("ASIAX", "secret", "token", DateTimeOffset.UtcNow), null, "aws", new Uri("https://acme.okta.com/"), null, CancellationToken.None));
+        Assert.Equal(ExitCodes.Config, e.ExitCode);
+        Assert.Contains(ConsoleSignin.EndpointVariable, e.Message);
+        Assert.Contains("https://", e.Hint);
+        Assert.Empty(handler.Requests);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:9/federation")]
+    [InlineData("http://127.1.2.3:9/federation")]
+    [InlineData("http://localhost:9/federation")]
+    [InlineData("http://[::1]:9/federation")]
+    [InlineData("https://proxy.example.com/federation")]
+    public async Task HttpsAnywhereAndPlainHttpToLoopbackAreUsed(string endpoint)
+    {
+        var handler = new TestHttpMessageHandler().OnJson(HttpMethod.Post, "/federation", """{"SigninToken":"t"}""");
+        var env = new DictionaryEnvironment(new Dictionary<string, string> { [ConsoleSignin.EndpointVariable] = endpoint }, "/home/t");
+        var signin = new ConsoleSignin(env, handler, new RecordingLog());
+        var url = await signin.CreateLoginUrlAsync(
+            new AwsCredentials("ASIAX", "secret", "token", DateTimeOffset.UtcNow), null, "aws", new Uri("https://acme.okta.com/"), null, CancellationToken.None);
+        Assert.Equal(new Uri(endpoint), Assert.Single(handler.Requests).Uri);
+        Assert.StartsWith(endpoint + "?Action=login", url.AbsoluteUri);
     }
 }
 
