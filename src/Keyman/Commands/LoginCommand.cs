@@ -196,6 +196,15 @@ internal static class LoginCommand
     /// </summary>
     private static async Task OpenBrowserAsync(Uri url, ILog log, CancellationToken cancellationToken)
     {
+        if (OperatingSystem.IsLinux() && (File.Exists("/snap/bin/firefox") || File.Exists("/snap/bin/chromium")))
+        {
+            // A snap-confined browser cannot read a private page in the temp folder; it gets the URL itself (on the
+            // opener's command line for the moment it runs), which beats a browser showing an error.
+            log.Debug("A snap browser is installed: opening the sign-in URL directly");
+            using var direct = StartOpener(url.AbsoluteUri, log);
+            return;
+        }
+
         string page;
         try
         {
