@@ -19,6 +19,9 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
     /// <summary>Shows the prompt and reads a secret without echo; the default reads keys from the console.</summary>
     public Func<string, string?>? HiddenReader { get; init; }
 
+    /// <summary>The terminal (/dev/tty) this interaction prompts on when it is not the console's own stderr.</summary>
+    public TextWriter? Terminal { get; init; }
+
     /// <summary>
     /// For credential-process, whose stdin and stdout belong to the calling SDK: prompts and answers on the terminal
     /// (/dev/tty). Without a terminal nobody can answer, so <see cref="CanPrompt"/> is false.
@@ -35,7 +38,11 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
             var tty = new FileStream("/dev/tty", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
             var reader = new StreamReader(tty, new UTF8Encoding(false), false, 1, leaveOpen: true);
             var writer = new StreamWriter(tty, new UTF8Encoding(false), 256, leaveOpen: true) { AutoFlush = true };
-            return new ConsoleInteraction(reader, writer, inputIsTerminal: true) { HiddenReader = prompt => ReadWithoutEcho(prompt, reader, writer) };
+            return new ConsoleInteraction(reader, writer, inputIsTerminal: true) 
+            {
+                HiddenReader = prompt => ReadWithoutEcho(prompt, reader, writer),
+                Terminal = writer,
+            };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
