@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Reflection;
 using Keyman.Cli.Commands;
 using Keyman.Cli.Console;
@@ -31,8 +32,19 @@ internal static class KeymanCli
         System.Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
+            if (ConsoleInteraction.PromptActive)
+            {
+                // A prompt blocks in a read no token reaches: end now rather than leave Ctrl-C doing nothing.
+                ExitAtPrompt(ExitCodes.Cancelled);
+            }
+
             cancel.Cancel();
         };
+
+        // SIGTERM and SIGHUP at a prompt (e.g. the AWS CLI that ran credential-process was stopped) must not leave the
+        // terminal without echo nor keyman holding the profile's lock; elsewhere they keep their usual effect.
+        using var terminate = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, AtPrompt(ExitCodes.Terminated));
+        using var hangUp = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, AtPrompt(ExitCodes.HungUp));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -54,6 +66,31 @@ internal static class KeymanCli
         {
             return Fail(e, args.Contains("-D") || args.Contains("--debug"));
         }
+    }
+
+    private static Action<PosixSignalContext> AtPrompt(int exitCode) => context =>
+    {
+        if (ConsoleInteraction.PromptActive)
+        {
+            context.Cancel = true;
+            ExitAtPrompt(exitCode);
+        }
+    };
+
+    private static void ExitAtPrompt(int exitCode)
+    {
+        ConsoleInteraction.AbandonPrompt();
+        try
+        {
+            System.Console.Error.WriteLine();
+            ConsoleLog.ForStandardError(debug: false).Error("Cancelled.");
+        }
+        catch (IOException)
+        {
+            // stderr is gone; the exit code still tells.
+        }
+
+        Environment.Exit(exitCode);
     }
 
     /// <summary>Prints the failure as one line, "what is wrong. Fix: how", with the stack only under --debug.</summary>

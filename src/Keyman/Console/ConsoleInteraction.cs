@@ -16,6 +16,42 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     public bool CanPrompt { get; init; } = true;
 
+    // A prompt blocks in a read that no cancellation token reaches; the signal handlers in KeymanCli use these to end
+    // the process at once instead, and to give the terminal its echo back first.
+    private static int s_reading;
+    private static volatile bool s_ttyEchoOff;
+    private static volatile TextWriter? s_promptWriter;
+
+    /// <summary>True while a prompt waits for an answer.</summary>
+    public static bool PromptActive => Volatile.Read(ref s_reading) > 0;
+
+    /// <summary>
+    /// Called from a signal handler while a prompt waits: turns the terminal's echo back on (if /dev/tty reading turned
+    /// it off) and ends the prompt's line where the user sees it. The console's own settings are restored by .NET at exit.
+    /// </summary>
+    public static void AbandonPrompt()
+    {
+        if (s_ttyEchoOff)
+        {
+            Stty("echo");
+            s_ttyEchoOff = false;
+        }
+
+        if (s_promptWriter is { } writer && !ReferenceEquals(writer, System.Console.Error))
+        {
+            try
+            {
+                writer.WriteLine();
+                writer.WriteLine("Cancelled.");
+                writer.Flush();
+            }
+            catch (IOException)
+            {
+                // The terminal is gone (SIGHUP); nothing to tell.
+            }
+        }
+    }
+
     /// <summary>Shows the prompt and reads a secret without echo; the default reads keys from the console.</summary>
     public Func<string, string?>? HiddenReader { get; init; }
 
@@ -52,7 +88,9 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     private static string? ReadWithoutEcho(string prompt, TextReader reader, TextWriter writer)
     {
-        // Echo goes off before the prompt shows, so that nothing typed after seeing it is echoed.
+        // Echo goes off before the prompt shows, so that nothing typed after seeing it is echoed. The flag is set
+        // first so that a signal arriving in between still restores the echo.
+        s_ttyEchoOff = true;
         Stty("-echo");
         try
         {
@@ -63,6 +101,7 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
         finally
         {
             Stty("echo");
+            s_ttyEchoOff = false;
             writer.WriteLine();
         }
     }
@@ -86,15 +125,24 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
         cancellationToken.ThrowIfCancellationRequested();
         var shown = prompt.EndsWith(' ') ? prompt : prompt + " ";
         string? answer;
-        if (secret && inputIsTerminal && HiddenReader is { } hidden)
+        s_promptWriter = prompts;
+        Interlocked.Increment(ref s_reading);
+        try
         {
-            answer = hidden(shown);
+            if (secret && inputIsTerminal && HiddenReader is { } hidden)
+            {
+                answer = hidden(shown);
+            }
+            else
+            {
+                prompts.Write(shown);
+                prompts.Flush();
+                answer = secret && inputIsTerminal ? ReadHidden() : input.ReadLine();
+            }
         }
-        else
+        finally
         {
-            prompts.Write(shown);
-            prompts.Flush();
-            answer = secret && inputIsTerminal ? ReadHidden() : input.ReadLine();
+            Interlocked.Decrement(ref s_reading);
         }
 
         if (answer is null)
