@@ -123,6 +123,12 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
     public Task<string> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (!CanPrompt)
+        {
+            throw new KeymanException(ExitCodes.Usage, $"Keyman needs an answer to '{prompt.Trim()}' but cannot prompt (no terminal)",
+                "Run keyman once in a terminal (with -P to keep the password in the keychain), then retry.");
+        }
+
         var shown = prompt.EndsWith(' ') ? prompt : prompt + " ";
         string? answer;
         s_promptWriter = prompts;
@@ -169,6 +175,14 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     public async Task<int> ChooseAsync(string title, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, CancellationToken cancellationToken)
     {
+        if (!CanPrompt)
+        {
+            // Nobody can pipe an answer here (credential-process): the choice has to be made up front.
+            throw new KeymanException(ExitCodes.Usage, $"Keyman must ask '{title}' ({rows.Count} choices) but cannot prompt (no terminal)",
+                "Narrow the choice so that one remains (--role / --account, or appid and role in the Keyman config; "
+                + "add them to the credential_process line), or run keyman once in a terminal.");
+        }
+
         prompts.WriteLine(title);
         var widths = new int[header.Count];
         for (var c = 0; c < header.Count; c++)

@@ -342,6 +342,26 @@ public sealed class KeychainDeliveryTests
         Assert.Equal(string.Empty, run.StdOut);
     }
 
+    [Fact]
+    public async Task CredentialProcessWithoutATerminalAtARoleMenuSaysHowToNarrowTheChoice()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa2multiAcctXyZ/137");
+
+        // Keep the password (and the Okta session), so that without a terminal the login gets as far as the role menu.
+        var first = await world.RunAsync(["-P", "--role", "ReadOnly", "--account", "111111111111"], Answer.With("Password: $", World.Password));
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var run = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "menu"], world.Env, TimeSpan.FromSeconds(30));
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("cannot prompt", run.StdErr);
+        Assert.Contains("--role", run.StdErr);
+        Assert.DoesNotContain("pipe one answer", run.StdErr);
+        Assert.Equal(string.Empty, run.StdOut);
+    }
+
     private static int Count(string text, string what)
     {
         var count = 0;
