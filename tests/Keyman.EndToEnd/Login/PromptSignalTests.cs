@@ -104,10 +104,13 @@ public sealed class PromptSignalTests
             wait $pid
             echo "rc=$?"
             if stty -a </dev/tty | grep -q -- ' -echo '; then echo ECHO=off; else echo ECHO=on; fi
+            read done
             """;
         var file = Path.Combine(world.Home, "sig.sh");
         await File.WriteAllTextAsync(file, script);
-        var run = await KeymanProcess.RunFileAsync("script", ["-qec", $"sh '{file}'", "/dev/null"], world.Env, TimeSpan.FromSeconds(60));
+        // script(1) ends the terminal's input when its own stdin ends, so the one answer keeps it open until the report is out.
+        var run = await KeymanProcess.RunFileAsync("script", ["-qec", $"sh '{file}'", "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
+            Answer.With("ECHO=o[nf]+", "done"));
         var log = File.Exists(errors) ? await File.ReadAllTextAsync(errors) : string.Empty;
         Assert.True(run.StdOut.Contains("rc=143", StringComparison.Ordinal), run + "\n" + log);
         Assert.Contains("ECHO=on", run.StdOut);
