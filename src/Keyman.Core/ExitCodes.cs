@@ -53,4 +53,10 @@ public static class ExitCodes
     public const int SecretStoreUnreadable = 42;
 
     public const int Cancelled = 130;
+
+    /// <summary>SIGHUP while a prompt waited (128 + 1).</summary>
+    public const int HungUp = 129;
+
+    /// <summary>SIGTERM while a prompt waited (128 + 15).</summary>
+    public const int Terminated = 143;
 }

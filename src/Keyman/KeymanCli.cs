@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Reflection;
 using Keyman.Cli.Commands;
 using Keyman.Cli.Console;
@@ -31,8 +32,19 @@ internal static class KeymanCli
         System.Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
+            if (ConsoleInteraction.PromptActive)
+            {
+                // A prompt blocks in a read no token reaches: end now rather than leave Ctrl-C doing nothing.
+                ExitAtPrompt(ExitCodes.Cancelled);
+            }
+
             cancel.Cancel();
         };
+
+        // SIGTERM and SIGHUP at a prompt (e.g. the AWS CLI that ran credential-process was stopped) must not leave the
+        // terminal without echo nor keyman holding the profile's lock; elsewhere they keep their usual effect.
+        using var terminate = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, AtPrompt(ExitCodes.Terminated));
+        using var hangUp = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, AtPrompt(ExitCodes.HungUp));
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -56,6 +68,31 @@ internal static class KeymanCli
         }
     }
 
+    private static Action<PosixSignalContext> AtPrompt(int exitCode) => context =>
+    {
+        if (ConsoleInteraction.PromptActive)
+        {
+            context.Cancel = true;
+            ExitAtPrompt(exitCode);
+        }
+    };
+
+    private static void ExitAtPrompt(int exitCode)
+    {
+        ConsoleInteraction.AbandonPrompt();
+        try
+        {
+            System.Console.Error.WriteLine();
+            ConsoleLog.ForStandardError(debug: false).Error("Cancelled.");
+        }
+        catch (IOException)
+        {
+            // stderr is gone; the exit code still tells.
+        }
+
+        Environment.Exit(exitCode);
+    }
+
     /// <summary>Prints the failure as one line, "what is wrong. Fix: how", with the stack only under --debug.</summary>
     public static int Fail(Exception e, bool debug)
     {
@@ -66,7 +103,7 @@ internal static class KeymanCli
                 log.Error(k.Hint is null ? k.Message : $"{k.Message.TrimEnd('.')}. Fix: {k.Hint}");
                 if (debug && k.InnerException is not null)
                 {
-                    log.Debug(k.InnerException.ToString());
+                    log.Debug(DebugDetail(k.InnerException));
                 }
 
                 return k.ExitCode;
@@ -74,13 +111,49 @@ internal static class KeymanCli
                 log.Error("Cancelled.");
                 return ExitCodes.Cancelled;
             default:
-                log.Error($"Unexpected error: {e.GetType().Name}: {e.Message}. Fix: run again with --debug and report it.");
+                log.Error(MayQuoteAFile(e)
+                    ? $"Unexpected error: {e.GetType().Name}. Fix: run again with --debug and report it."
+                    : $"Unexpected error: {e.GetType().Name}: {e.Message}. Fix: run again with --debug and report it.");
                 if (debug)
                 {
-                    log.Debug(e.ToString());
+                    log.Debug(DebugDetail(e));
                 }
 
                 return ExitCodes.Internal;
         }
     }
+
+    /// <summary>
+    /// The exception for --debug, unless a message in its chain may quote a line of a file: AWSSDK.Core's parser says
+    /// "Line N:&lt;raw line&gt; in file …", and that line can hold a secret key. Then only the types and stacks show.
+    /// </summary>
+    internal static string DebugDetail(Exception e)
+    {
+        var chain = new List<Exception>();
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            chain.Add(x);
+        }
+
+        if (!chain.Any(MayQuoteAFile))
+        {
+            return e.ToString();
+        }
+
+        var builder = new System.Text.StringBuilder();
+        foreach (var x in chain)
+        {
+            builder.Append(builder.Length == 0 ? string.Empty : " ---> ").Append(x.GetType().FullName).Append(" (message withheld: it may quote a line of a file)");
+            if (x.StackTrace is { } stack)
+            {
+                builder.Append('\n').Append(stack);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    private static bool MayQuoteAFile(Exception e) =>
+        e is TypeInitializationException or InvalidDataException
+        || (e.Message.IndexOf('<', StringComparison.Ordinal) is var open and >= 0 && e.Message.AsSpan(open).Contains('>'));
 }

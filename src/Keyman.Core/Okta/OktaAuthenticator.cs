@@ -220,7 +220,7 @@ public sealed class OktaAuthenticator
 
         if (!_interaction.CanPrompt)
         {
-            throw new KeymanException(ExitCodes.MfaFailed, "Several MFA factors are enrolled and there is no terminal to choose one",
+            throw new KeymanException(ExitCodes.Usage, "Several MFA factors are enrolled and there is no terminal to choose one",
                 $"Set a preferred MFA factor, one of: {string.Join(", ", candidates.Select(f => f.Key).Distinct())}.");
         }
 
@@ -396,7 +396,7 @@ public sealed class OktaAuthenticator
     {
         if (!_interaction.CanPrompt)
         {
-            throw new KeymanException(ExitCodes.MfaFailed, $"Okta asks for MFA ({factor.Description}), which needs a terminal to answer",
+            throw new KeymanException(ExitCodes.Usage, $"Okta asks for MFA ({factor.Description}), which needs a terminal to answer",
                 "Run keyman in a terminal, or set Okta Verify push as the preferred MFA factor.");
         }
     }

@@ -87,12 +87,13 @@ internal static class DeliveryCommands
         command.Options.Add(profile);
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var log = ConsoleLog.ForStandardError(parse.GetValue(options.Debug));
+            var interaction = ConsoleInteraction.ForTerminalDevice();
+            var log = ConsoleLog.ForCredentialProcess(parse.GetValue(options.Debug), interaction.Terminal);
             try
             {
                 var env = ProcessEnvironment.Instance;
                 var config = LoginCommand.LoadConfig(options, parse, log, env);
-                var context = LoginCommand.Context(env, log, ConsoleInteraction.ForTerminalDevice());
+                var context = LoginCommand.Context(env, log, interaction);
                 var json = await new CredentialProcess(context).GetJsonAsync(parse.GetValue(profile)!, config, cancellationToken);
                 System.Console.Out.WriteLine(json);
                 System.Console.Out.Flush();

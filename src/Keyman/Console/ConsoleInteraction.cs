@@ -16,8 +16,47 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     public bool CanPrompt { get; init; } = true;
 
+    // A prompt blocks in a read that no cancellation token reaches; the signal handlers in KeymanCli use these to end
+    // the process at once instead, and to give the terminal its echo back first.
+    private static int s_reading;
+    private static volatile bool s_ttyEchoOff;
+    private static volatile TextWriter? s_promptWriter;
+
+    /// <summary>True while a prompt waits for an answer.</summary>
+    public static bool PromptActive => Volatile.Read(ref s_reading) > 0;
+
+    /// <summary>
+    /// Called from a signal handler while a prompt waits: turns the terminal's echo back on (if /dev/tty reading turned
+    /// it off) and ends the prompt's line where the user sees it. The console's own settings are restored by .NET at exit.
+    /// </summary>
+    public static void AbandonPrompt()
+    {
+        if (s_ttyEchoOff)
+        {
+            Stty("echo");
+            s_ttyEchoOff = false;
+        }
+
+        if (s_promptWriter is { } writer && !ReferenceEquals(writer, System.Console.Error))
+        {
+            try
+            {
+                writer.WriteLine();
+                writer.WriteLine("Cancelled.");
+                writer.Flush();
+            }
+            catch (IOException)
+            {
+                // The terminal is gone (SIGHUP); nothing to tell.
+            }
+        }
+    }
+
     /// <summary>Shows the prompt and reads a secret without echo; the default reads keys from the console.</summary>
     public Func<string, string?>? HiddenReader { get; init; }
+
+    /// <summary>The terminal (/dev/tty) this interaction prompts on when it is not the console's own stderr.</summary>
+    public TextWriter? Terminal { get; init; }
 
     /// <summary>
     /// For credential-process, whose stdin and stdout belong to the calling SDK: prompts and answers on the terminal
@@ -35,7 +74,11 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
             var tty = new FileStream("/dev/tty", FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 1);
             var reader = new StreamReader(tty, new UTF8Encoding(false), false, 1, leaveOpen: true);
             var writer = new StreamWriter(tty, new UTF8Encoding(false), 256, leaveOpen: true) { AutoFlush = true };
-            return new ConsoleInteraction(reader, writer, inputIsTerminal: true) { HiddenReader = prompt => ReadWithoutEcho(prompt, reader, writer) };
+            return new ConsoleInteraction(reader, writer, inputIsTerminal: true) 
+            {
+                HiddenReader = prompt => ReadWithoutEcho(prompt, reader, writer),
+                Terminal = writer,
+            };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -45,7 +88,9 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     private static string? ReadWithoutEcho(string prompt, TextReader reader, TextWriter writer)
     {
-        // Echo goes off before the prompt shows, so that nothing typed after seeing it is echoed.
+        // Echo goes off before the prompt shows, so that nothing typed after seeing it is echoed. The flag is set
+        // first so that a signal arriving in between still restores the echo.
+        s_ttyEchoOff = true;
         Stty("-echo");
         try
         {
@@ -56,6 +101,7 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
         finally
         {
             Stty("echo");
+            s_ttyEchoOff = false;
             writer.WriteLine();
         }
     }
@@ -77,17 +123,32 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
     public Task<string> AskAsync(string prompt, bool secret, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (!CanPrompt)
+        {
+            throw new KeymanException(ExitCodes.Usage, $"Keyman needs an answer to '{prompt.Trim()}' but cannot prompt (no terminal)",
+                "Run keyman once in a terminal (with -P to keep the password in the keychain), then retry.");
+        }
+
         var shown = prompt.EndsWith(' ') ? prompt : prompt + " ";
         string? answer;
-        if (secret && inputIsTerminal && HiddenReader is { } hidden)
+        s_promptWriter = prompts;
+        Interlocked.Increment(ref s_reading);
+        try
         {
-            answer = hidden(shown);
+            if (secret && inputIsTerminal && HiddenReader is { } hidden)
+            {
+                answer = hidden(shown);
+            }
+            else
+            {
+                prompts.Write(shown);
+                prompts.Flush();
+                answer = secret && inputIsTerminal ? ReadHidden() : input.ReadLine();
+            }
         }
-        else
+        finally
         {
-            prompts.Write(shown);
-            prompts.Flush();
-            answer = secret && inputIsTerminal ? ReadHidden() : input.ReadLine();
+            Interlocked.Decrement(ref s_reading);
         }
 
         if (answer is null)
@@ -114,6 +175,14 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
 
     public async Task<int> ChooseAsync(string title, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, CancellationToken cancellationToken)
     {
+        if (!CanPrompt)
+        {
+            // Nobody can pipe an answer here (credential-process): the choice has to be made up front.
+            throw new KeymanException(ExitCodes.Usage, $"Keyman must ask '{title}' ({rows.Count} choices) but cannot prompt (no terminal)",
+                "Narrow the choice so that one remains (--role / --account, or appid and role in the Keyman config; "
+                + "add them to the credential_process line), or run keyman once in a terminal.");
+        }
+
         prompts.WriteLine(title);
         var widths = new int[header.Count];
         for (var c = 0; c < header.Count; c++)

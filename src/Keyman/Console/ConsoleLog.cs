@@ -13,7 +13,21 @@ internal sealed class ConsoleLog(TextWriter error, bool color, bool debug, TimeP
     public static ConsoleLog ForStandardError(bool debug) =>
         new(System.Console.Error, UseColor(), debug, TimeProvider.System);
 
+    /// <summary>
+    /// For credential-process: its caller pipes stderr and drops it on success, so the lines a user must read
+    /// (a security question, the Okta Verify number) also go to the terminal. Debug lines stay on stderr only.
+    /// </summary>
+    public static ConsoleLog ForCredentialProcess(bool debug, TextWriter? terminal) =>
+        new(System.Console.Error, UseColor(), debug, TimeProvider.System)
+        {
+            // When stderr is the terminal already, once is enough.
+            Terminal = System.Console.IsErrorRedirected ? terminal : null,
+        };
+
     public bool DebugEnabled { get; set; } = debug;
+
+    /// <summary>A second writer for Info, Warning and Error lines: the terminal when stderr goes elsewhere.</summary>
+    public TextWriter? Terminal { get; init; }
 
     public void Debug(string message)
     {
@@ -23,22 +37,37 @@ internal sealed class ConsoleLog(TextWriter error, bool color, bool debug, TimeP
         }
     }
 
-    public void Info(string message) => Write("INFO", "\u001b[32m", message);
+    public void Info(string message) => Write("INFO", "\u001b[32m", message, toTerminal: true);
 
-    public void Warning(string message) => Write("WARNING", "\u001b[33m", message);
+    public void Warning(string message) => Write("WARNING", "\u001b[33m", message, toTerminal: true);
 
-    public void Error(string message) => Write("ERROR", "\u001b[31m", message);
+    public void Error(string message) => Write("ERROR", "\u001b[31m", message, toTerminal: true);
 
-    private void Write(string level, string ansi, string message)
+    private void Write(string level, string ansi, string message, bool toTerminal = false)
     {
         var clock = time.GetLocalNow().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-        var line = color ? $"{clock} {ansi}({level})\u001b[0m {message}" : $"{clock} ({level}) {message}";
+        var plain = $"{clock} ({level}) {message}";
         lock (_gate)
         {
-            error.WriteLine(line);
+            error.WriteLine(color ? $"{clock} {ansi}({level})\u001b[0m {message}" : plain);
             error.Flush();
+            if (toTerminal && Terminal is { } terminal)
+            {
+                try
+                {
+                    terminal.WriteLine(TerminalColor() ? $"{clock} {ansi}({level})\u001b[0m {message}" : plain);
+                    terminal.Flush();
+                }
+                catch (IOException)
+                {
+                    // The terminal went away (hung up); stderr still has the line.
+                }
+            }
         }
     }
+
+    private static bool TerminalColor() =>
+        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) && Environment.GetEnvironmentVariable("TERM") != "dumb";
 
     private static bool UseColor() =>
         !System.Console.IsErrorRedirected

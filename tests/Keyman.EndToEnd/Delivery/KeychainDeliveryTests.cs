@@ -300,6 +300,37 @@ public sealed class KeychainDeliveryTests
     }
 
     [Fact]
+    public async Task CredentialProcessShowsTheSecurityQuestionOnTheTerminalAndACacheHitShowsNothing()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        world.WithConfig("username: jane@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var output = Path.Combine(world.Home, "out.json");
+        var errors = Path.Combine(world.Home, "err.log");
+
+        // As under the AWS CLI: stderr is a pipe nobody reads (here a file), so what the user must read goes to /dev/tty.
+        var command = $"'{KeymanProcess.Binary}' credential-process --profile question --factor question </dev/null >'{output}' 2>'{errors}'";
+        var run = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
+            Answer.With("Password: ", World.Password), Answer.With("Answer: ", "mayonnaise"));
+        Assert.True(run.ExitCode == 0, run + "\n" + File.ReadAllText(errors));
+        Assert.Contains("What is the food you least liked as a child?", run.StdOut);   // on the terminal
+        Assert.DoesNotContain(World.Password, run.StdOut);
+        using (var json = JsonDocument.Parse(File.ReadAllText(output)))
+        {
+            Assert.Equal(1, json.RootElement.GetProperty("Version").GetInt32());
+        }
+
+        Assert.DoesNotContain("least liked", File.ReadAllText(output));
+
+        // A cache hit prints nothing on the terminal.
+        var again = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60));
+        Assert.True(again.ExitCode == 0, again + "\n" + File.ReadAllText(errors));
+        Assert.Equal(string.Empty, again.StdOut.Trim());
+        Assert.Contains("\"Version\"", File.ReadAllText(output));
+    }
+
+    [Fact]
     public async Task CredentialProcessWithoutATerminalFailsAtOnceInsteadOfWaiting()
     {
         var (world, keyring) = await StartAsync();
@@ -308,6 +339,26 @@ public sealed class KeychainDeliveryTests
         var run = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "none"], world.Env, TimeSpan.FromSeconds(30));
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("cannot prompt", run.StdErr);
+        Assert.Equal(string.Empty, run.StdOut);
+    }
+
+    [Fact]
+    public async Task CredentialProcessWithoutATerminalAtARoleMenuSaysHowToNarrowTheChoice()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa2multiAcctXyZ/137");
+
+        // Keep the password (and the Okta session), so that without a terminal the login gets as far as the role menu.
+        var first = await world.RunAsync(["-P", "--role", "ReadOnly", "--account", "111111111111"], Answer.With("Password: $", World.Password));
+        Assert.True(first.ExitCode == 0, first.ToString());
+
+        var run = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "menu"], world.Env, TimeSpan.FromSeconds(30));
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("cannot prompt", run.StdErr);
+        Assert.Contains("--role", run.StdErr);
+        Assert.DoesNotContain("pipe one answer", run.StdErr);
         Assert.Equal(string.Empty, run.StdOut);
     }
 

@@ -33,6 +33,24 @@ public sealed class ErrorTests
     }
 
     [Fact]
+    public async Task DebugNeverPrintsALineOfAMalformedAwsFile()
+    {
+        const string secret = "FAKEsecretKEY0123456789abcdefghijklmnopqr";
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        Directory.CreateDirectory(Path.GetDirectoryName(world.CredentialsPath)!);
+        // A pasted key without "aws_secret_access_key =": the SDK's parser quotes the raw line in its message.
+        File.WriteAllText(world.CredentialsPath, $"[default]\naws_access_key_id = AKIAFAKE00000000\n{secret}\n");
+
+        var run = await world.RunAsync(["-D"], Answer.With("Password: $", World.Password));
+        Assert.True(run.ExitCode == 10, run.ToString());
+        Assert.Contains("cannot parse", run.StdErr, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("message withheld", run.StdErr);
+        Assert.DoesNotContain(secret, run.StdErr);
+        Assert.DoesNotContain(secret, run.StdOut);
+    }
+
+    [Fact]
     public async Task RateLimitIsWaitedOutAsOktaSays()
     {
         await using var world = await World.StartAsync(null, "okta429=1");

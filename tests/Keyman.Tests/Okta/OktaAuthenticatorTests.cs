@@ -438,7 +438,7 @@ public class OktaAuthenticatorTests
 
         var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
 
-        Assert.Equal(ExitCodes.MfaFailed, e.ExitCode);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains("no terminal", e.Message, StringComparison.Ordinal);
         Assert.Contains("okta push", e.Hint, StringComparison.Ordinal);
     }
@@ -452,7 +452,7 @@ public class OktaAuthenticatorTests
 
         var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
 
-        Assert.Equal(ExitCodes.MfaFailed, e.ExitCode);
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains("terminal", e.Message, StringComparison.Ordinal);
         Assert.Empty(h.Handler.To(VerifyPath("uftgoogle123")));
     }
