@@ -32,10 +32,47 @@ public sealed record BedrockCatalog(string Region, IReadOnlyList<CatalogModel> M
     }
 
     /// <summary>The newest Claude model this profile can invoke in its region, or a failure that says why there is none.</summary>
-    public ModelChoice NewestClaude() =>
-        BedrockModelSelector.NewestClaude(Models.Select(m => m.Model), InferenceProfiles, Region)
-        ?? throw new KeymanException(
-            ExitCodes.BedrockModelInvalid,
-            $"No Claude model can be invoked in {Region} with this profile",
-            "Check `keyman bedrock models`; ask DevOps to enable Claude model access in this region, or pass --region / --model-id.");
+    public ModelChoice NewestClaude() => ClaudeByRecency().FirstOrDefault() ?? throw NoClaude();
+
+    /// <summary>The Claude models listed here that have an on-demand ID or an inference profile, newest first.</summary>
+    public IReadOnlyList<ModelChoice> ClaudeByRecency() =>
+        BedrockModelSelector.ClaudeByRecency(Models.Select(m => m.Model), InferenceProfiles, Region).ToList();
+
+    /// <summary>How many models <see cref="WithNewestUsableClaudeAsync"/> tries before it gives up.</summary>
+    public const int MaxModelsTried = 3;
+
+    /// <summary>
+    /// Runs <paramref name="call"/> with the newest Claude model; when that model is not enabled for the account or not
+    /// allowed to the role (a listing shows models a profile may still not invoke), with the next newest, up to
+    /// <see cref="MaxModelsTried"/>. If none works, the newest model's error is the one reported.
+    /// </summary>
+    public async Task<T> WithNewestUsableClaudeAsync<T>(Func<string, Task<T>> call, Ui.ILog log)
+    {
+        var candidates = ClaudeByRecency().Take(MaxModelsTried).ToList();
+        if (candidates.Count == 0)
+        {
+            throw NoClaude();
+        }
+
+        KeymanException? first = null;
+        foreach (var candidate in candidates)
+        {
+            try
+            {
+                return await call(candidate.InvokeId).ConfigureAwait(false);
+            }
+            catch (KeymanException e) when (e.ExitCode is ExitCodes.BedrockModelNotEnabled or ExitCodes.BedrockAccessDenied)
+            {
+                first ??= e;
+                log.Warning($"{candidate.InvokeId} is not available to this profile ({e.Message.TrimEnd('.')})");
+            }
+        }
+
+        throw first!;
+    }
+
+    private KeymanException NoClaude() => new(
+        ExitCodes.BedrockModelInvalid,
+        $"No Claude model can be invoked in {Region} with this profile",
+        "Check `keyman bedrock models`; ask DevOps to enable Claude model access in this region, or pass --region / --model-id.");
 }

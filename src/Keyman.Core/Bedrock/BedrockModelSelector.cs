@@ -65,7 +65,11 @@ public static partial class BedrockModelSelector
     /// The newest Claude model (by the date in its ID, then its version) that can be invoked here: on demand by its own ID,
     /// or else through an inference profile (preferring the region's geography). Legacy models only when nothing else fits.
     /// </summary>
-    public static ModelChoice? NewestClaude(IEnumerable<FoundationModelSummary> models, IEnumerable<InferenceProfileSummary> profiles, string region)
+    public static ModelChoice? NewestClaude(IEnumerable<FoundationModelSummary> models, IEnumerable<InferenceProfileSummary> profiles, string region) =>
+        ClaudeByRecency(models, profiles, region).FirstOrDefault();
+
+    /// <summary>Every Claude model that can be invoked here, newest first (see <see cref="NewestClaude"/>).</summary>
+    public static IEnumerable<ModelChoice> ClaudeByRecency(IEnumerable<FoundationModelSummary> models, IEnumerable<InferenceProfileSummary> profiles, string region)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(profiles);
@@ -81,16 +85,13 @@ public static partial class BedrockModelSelector
         {
             if (model.SupportsOnDemand)
             {
-                return new ModelChoice(model.ModelId, model, null);
+                yield return new ModelChoice(model.ModelId, model, null);
             }
-
-            if (InferenceProfileFor(model.ModelId, profileList, region) is { } profile)
+            else if (InferenceProfileFor(model.ModelId, profileList, region) is { } profile)
             {
-                return new ModelChoice(profile.InferenceProfileId, model, profile);
+                yield return new ModelChoice(profile.InferenceProfileId, model, profile);
             }
         }
-
-        return null;
     }
 
     private static bool Contains(InferenceProfileSummary profile, string modelId) =>

@@ -100,9 +100,15 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
 
         checks.Add(await RunAsync("Bedrock InvokeModel", async () =>
         {
-            var modelId = options.ModelId ?? catalog.NewestClaude().InvokeId;
-            var result = await bedrock.InvokeModelAsync(modelId, AnthropicRequest.FromPrompt("Say OK.", maxTokens: 1), cancellationToken).ConfigureAwait(false);
-            return (CheckStatus.Pass, $"{modelId} answered ({result.Message.StopReason ?? "no stop reason"}, {result.Message.Usage?.OutputTokens ?? 0} token)");
+            async Task<(CheckStatus, string)> InvokeAsync(string modelId)
+            {
+                var result = await bedrock.InvokeModelAsync(modelId, AnthropicRequest.FromPrompt("Say OK.", maxTokens: 1), cancellationToken).ConfigureAwait(false);
+                return (CheckStatus.Pass, $"{modelId} answered ({result.Message.StopReason ?? "no stop reason"}, {result.Message.Usage?.OutputTokens ?? 0} token)");
+            }
+
+            return options.ModelId is { } chosen
+                ? await InvokeAsync(chosen).ConfigureAwait(false)
+                : await catalog.WithNewestUsableClaudeAsync(InvokeAsync, context.Log).ConfigureAwait(false);
         }).ConfigureAwait(false));
         return checks;
     }

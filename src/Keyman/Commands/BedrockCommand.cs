@@ -140,40 +140,48 @@ internal static class BedrockCommand
                 throw new KeymanException(ExitCodes.Usage, "No question to ask", "Pass it as an argument (keyman bedrock ask \"…\") or on stdin.");
             }
 
-            var modelId = parse.GetValue(model);
-            if (modelId is null)
-            {
-                var choice = (await BedrockCatalog.LoadAsync(client, "Anthropic", cancellationToken)).NewestClaude();
-                modelId = choice.InvokeId;
-                log.Info($"Using model {modelId}");
-            }
-
             var request = AnthropicRequest.FromPrompt(question.Trim(), parse.GetValue(maxTokens), parse.GetValue(system));
             var stdout = System.Console.Out;
-            if (parse.GetValue(stream))
+            if (parse.GetValue(model) is { } chosen)
             {
-                await foreach (var update in client.InvokeModelWithResponseStreamAsync(modelId, request, cancellationToken))
-                {
-                    if (update is AnthropicTextDelta delta)
-                    {
-                        stdout.Write(delta.Text);
-                        stdout.Flush();
-                    }
-                    else if (update is AnthropicStreamCompleted done)
-                    {
-                        stdout.WriteLine();
-                        log.Debug($"stop_reason {done.StopReason}, {done.Usage.InputTokens} tokens in, {done.Usage.OutputTokens} out");
-                        WarnIfCut(done.StopReason, log);
-                    }
-                }
-
-                return ExitCodes.Success;
+                return await AskModelAsync(chosen);
             }
 
-            var result = await client.InvokeModelAsync(modelId, request, cancellationToken);
-            stdout.WriteLine(parse.GetValue(raw) ? result.RawJson : result.Message.Text);
-            WarnIfCut(result.Message.StopReason, log);
-            return ExitCodes.Success;
+            // No --model-id: the newest Claude model the profile can use here, falling back when it may not invoke it.
+            var catalog = await BedrockCatalog.LoadAsync(client, "Anthropic", cancellationToken);
+            return await catalog.WithNewestUsableClaudeAsync(modelId =>
+            {
+                log.Info($"Using model {modelId}");
+                return AskModelAsync(modelId);
+            }, log);
+
+            async Task<int> AskModelAsync(string modelId)
+            {
+                if (parse.GetValue(stream))
+                {
+                    await foreach (var update in client.InvokeModelWithResponseStreamAsync(modelId, request, cancellationToken))
+                    {
+                        if (update is AnthropicTextDelta delta)
+                        {
+                            stdout.Write(delta.Text);
+                            stdout.Flush();
+                        }
+                        else if (update is AnthropicStreamCompleted done)
+                        {
+                            stdout.WriteLine();
+                            log.Debug($"stop_reason {done.StopReason}, {done.Usage.InputTokens} tokens in, {done.Usage.OutputTokens} out");
+                            WarnIfCut(done.StopReason, log);
+                        }
+                    }
+
+                    return ExitCodes.Success;
+                }
+
+                var result = await client.InvokeModelAsync(modelId, request, cancellationToken);
+                stdout.WriteLine(parse.GetValue(raw) ? result.RawJson : result.Message.Text);
+                WarnIfCut(result.Message.StopReason, log);
+                return ExitCodes.Success;
+            }
         }, cancellationToken));
         return command;
     }

@@ -160,3 +160,28 @@ public sealed class HowToBedrockTests
         Assert.Equal("SKIP", document.RootElement.GetProperty("checks")[5].GetProperty("status").GetString());
     }
 }
+
+/// <summary>"The newest Claude model the profile can use": a listed model may still be off for the account.</summary>
+public sealed class ModelFallbackTests
+{
+    [Fact]
+    public async Task WithoutModelIdTheNewestModelThatIsNotEnabledIsSkippedForTheNextNewest()
+    {
+        var scenario = ScenarioDocument.LoadDefault();
+        var newest = scenario.Bedrock.Models
+            .Where(m => m.ModelId.StartsWith("anthropic.claude", StringComparison.Ordinal))
+            .OrderByDescending(m => System.Text.RegularExpressions.Regex.Match(m.ModelId, @"\d{8}").Value)
+            .First();
+        newest.Enabled = false;
+        await using var world = await BedrockWorld.LoggedInAsync(scenario);
+
+        var ask = await world.RunAsync("bedrock", "ask", "What is the capital of Georgia?");
+        Assert.True(ask.ExitCode == 0, ask.ToString());
+        Assert.StartsWith("The capital of Georgia is Atlanta.", ask.StdOut);
+        Assert.Contains($"{newest.ModelId} is not available to this profile", ask.StdErr);
+        Assert.Contains("Using model ", ask.StdErr[ask.StdErr.IndexOf("not available", StringComparison.Ordinal)..]);
+
+        var doctor = await world.RunAsync("doctor");
+        Assert.True(doctor.ExitCode == 0, doctor.ToString());
+    }
+}
