@@ -60,6 +60,8 @@ await using (sandbox)
 {
     Console.WriteLine($"okta: {sandbox.BaseUrl}");
     Console.WriteLine($"sts: {sandbox.BaseUrl}");
+    Console.WriteLine($"bedrock: {sandbox.BaseUrl}");
+    Console.WriteLine($"signin: {sandbox.BaseUrl}/federation");
     Console.WriteLine($"control: {sandbox.BaseUrl}/_sandbox");
     if (readyFile is not null)
     {
