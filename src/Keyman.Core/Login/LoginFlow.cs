@@ -249,7 +249,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         {
             roles = RoleSelection.Filter(assertion.Roles, account, role, accountNames: null);
         }
-        catch (KeymanException e) when (e.ExitCode == ExitCodes.NoMatchingRole)
+        catch (KeymanException e) when (e.ExitCode == ExitCodes.NoMatchingRole && !string.IsNullOrEmpty(account))
         {
             // --account may be a friendly name; look the names up and filter again (which throws with a hint naming them).
         }
