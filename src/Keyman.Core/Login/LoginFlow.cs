@@ -89,7 +89,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var accountFilter = config.Account is not null && string.Equals(app.Name, config.Account, StringComparison.OrdinalIgnoreCase) && app.Name != app.AppId
             ? null
             : config.Account;
-        var role = await ChooseRoleAsync(accountFilter, config.Role, assertion, cancellationToken);
+        var role = await ChooseRoleAsync(accountFilter, config.Role, assertion, formAction, cancellationToken);
         _roleArn = role.RoleArn;
         return await DeliverAsync(role, assertion, formAction, cancellationToken);
     }
@@ -241,9 +241,31 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         }
     }
 
-    private async Task<AwsRole> ChooseRoleAsync(string? account, string? role, SamlAssertion assertion, CancellationToken cancellationToken)
+    private async Task<AwsRole> ChooseRoleAsync(string? account, string? role, SamlAssertion assertion, Uri? formAction, CancellationToken cancellationToken)
     {
-        var roles = RoleSelection.Filter(assertion.Roles, account, role, accountNames: null);
+        // Filters that already pick one role by ID need no account names, so no request to AWS's sign-in page.
+        IReadOnlyList<AwsRole>? roles = null;
+        try
+        {
+            roles = RoleSelection.Filter(assertion.Roles, account, role, accountNames: null);
+        }
+        catch (KeymanException e) when (e.ExitCode == ExitCodes.NoMatchingRole && !string.IsNullOrEmpty(account))
+        {
+            // --account may be a friendly name; look the names up and filter again (which throws with a hint naming them).
+        }
+
+        if (roles is { Count: 1 })
+        {
+            return roles[0];
+        }
+
+        IReadOnlyDictionary<string, string> names;
+        using (var handler = context.HttpHandlerFactory())
+        {
+            names = await new AccountAliases(handler, context.Environment, context.Log).LookUpAsync(assertion, formAction, cancellationToken);
+        }
+
+        roles = RoleSelection.Filter(assertion.Roles, account, role, names);
         if (roles.Count == 1)
         {
             return roles[0];
@@ -252,7 +274,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var index = await context.Interaction.ChooseAsync(
             "Multiple AWS roles found; please select one",
             ["Account", "Role"],
-            roles.Select(r => (IReadOnlyList<string>)[r.AccountId, r.RoleName]).ToList(),
+            roles.Select(r => (IReadOnlyList<string>)[names.TryGetValue(r.AccountId, out var name) ? $"{name} ({r.AccountId})" : r.AccountId, r.RoleName]).ToList(),
             cancellationToken);
         return roles[index];
     }

@@ -108,7 +108,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         _ when path.StartsWith("/foundation-models", StringComparison.Ordinal)
             || path.StartsWith("/inference-profiles", StringComparison.Ordinal) => "bedrock",
         _ when path.StartsWith("/model/", StringComparison.Ordinal) => "bedrock-runtime",
-        Signin.FederationEndpoints.Path => "signin",
+        Signin.FederationEndpoints.Path or Signin.SamlSigninEndpoints.Path => "signin",
         _ => "other",
     };
 }

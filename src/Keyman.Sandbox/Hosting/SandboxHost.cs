@@ -78,6 +78,7 @@ public static class SandboxHost
         Bedrock.ControlPlaneEndpoints.Map(app);
         Bedrock.RuntimeEndpoints.Map(app);
         Signin.FederationEndpoints.Map(app);
+        Signin.SamlSigninEndpoints.Map(app);
 
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -19,6 +19,9 @@ public sealed class ScenarioDocument
 
     public ScenarioBedrock Bedrock { get; set; } = new();
 
+    /// <summary>Account ID -> IAM account alias, shown by the SAML sign-in page (POST /saml). Accounts not listed show their ID only.</summary>
+    public Dictionary<string, string> AccountAliases { get; set; } = [];
+
     public ScenarioUser? FindUser(string login) =>
         Users.FirstOrDefault(u => string.Equals(u.Login, login, StringComparison.OrdinalIgnoreCase));
 

@@ -122,4 +122,45 @@ public sealed class RoleAndAppTests
         Assert.NotNull(world.Profile("default"));
         Assert.NotNull(world.Profile("multi"));
     }
+
+    [Fact]
+    public async Task MenuShowsAccountNamesFromTheSigninPageAndAccountMatchesANameWithSpaces()
+    {
+        await using var world = await NomfaAsync($"appid: {MultiApp}");
+        world.Env["KEYMAN_SAML_ACS_URL"] = world.Url + "/saml";
+        var menu = await world.RunAsync([],
+            Answer.With("Password: $", World.Password),
+            Answer.Pick(@"(?s)Multiple AWS roles found; please select one.*Selection: $", "Deployer"));
+        Assert.True(menu.ExitCode == 0, menu.ToString());
+        var rows = menu.StdErr.Split('\n').Where(l => l.StartsWith('[')).Take(4).ToList();
+        Assert.Contains("Sandbox Dev (111111111111)", rows[0]);
+        Assert.Contains("sandbox prod account (222222222222)", rows[2]);
+        Assert.Contains("sandbox prod account (222222222222)", rows[3]);
+        Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(menu));
+
+        var named = await world.RunAsync(["--account", "Sandbox Prod Account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
+        Assert.True(named.ExitCode == 0, named.ToString());
+        Assert.DoesNotContain("Multiple AWS roles", named.StdErr);
+        Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(named));
+
+        var exact = await world.RunAsync(["--account", "sandbox prod account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
+        Assert.True(exact.ExitCode == 0, exact.ToString());
+        Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(exact));
+    }
+
+    [Fact]
+    public async Task WithTheSigninPageUnreachableTheMenuShowsAccountIds()
+    {
+        await using var world = await NomfaAsync($"appid: {MultiApp}");
+        world.Env["KEYMAN_SAML_ACS_URL"] = "http://127.0.0.1:1/saml";
+        var run = await world.RunAsync([],
+            Answer.With("Password: $", World.Password),
+            Answer.Pick(@"(?s)Multiple AWS roles found; please select one.*Selection: $", "Deployer"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var rows = run.StdErr.Split('\n').Where(l => l.StartsWith('[')).Take(4).ToList();
+        Assert.Equal(4, rows.Count);
+        Assert.Contains("222222222222", rows[2]);
+        Assert.DoesNotContain("sandbox prod account", run.StdErr);
+        Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(run));
+    }
 }

@@ -25,6 +25,8 @@ public sealed class World : IAsyncDisposable
             ["USERPROFILE"] = home,
             ["USER"] = "tester",
             ["AWS_ENDPOINT_URL_STS"] = sandbox.BaseUrl,
+            // Account names come from the sandbox's SAML sign-in page, never from the real signin.aws.amazon.com.
+            ["KEYMAN_SAML_ACS_URL"] = sandbox.BaseUrl + "/saml",
             ["AWS_CONFIG_FILE"] = Path.Combine(home, ".aws", "config"),
             // Never the developer's own keychain; the keychain tests choose a private gnome-keyring explicitly.
             ["KEYMAN_SECRET_STORE"] = "none",
