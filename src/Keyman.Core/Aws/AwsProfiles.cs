@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
@@ -392,7 +391,7 @@ public sealed class AwsProfiles
                 $"AWS STS does not accept the credentials of {session.Credentials.Describe()} ({service.ErrorCode}: {OneLine(service.Message)})",
                 "They are expired or invalid: run keyman to log in again.", service);
         }
-        catch (Exception ex) when (IsNetwork(ex) && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (StsClients.IsNetworkFailure(ex) && !cancellationToken.IsCancellationRequested)
         {
             throw new KeymanException(ExitCodes.Network, $"Cannot reach AWS STS at {endpoint}",
                 "Check your network, proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, then retry.", ex);
@@ -498,7 +497,7 @@ public sealed class AwsProfiles
                 "Fix or remove the malformed line (every line must be a [section], key = value, or a comment).", ex);
         }
 
-        if (IsNetwork(ex))
+        if (StsClients.IsNetworkFailure(ex))
         {
             return new KeymanException(ExitCodes.Network, $"Cannot reach AWS STS at {endpoint}",
                 "Check your network, proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, then retry.", ex);
@@ -752,17 +751,4 @@ public sealed class AwsProfiles
         section.TryGetValue(key, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
     private static string OneLine(string? message) => string.IsNullOrEmpty(message) ? "(no message)" : message.ReplaceLineEndings(" ");
-
-    private static bool IsNetwork(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is HttpRequestException or SocketException or TimeoutException or IOException or OperationCanceledException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

@@ -37,6 +37,20 @@ internal static class StsClients
         return new AmazonSecurityTokenServiceClient(credentials, config);
     }
 
+    /// <summary>True when the SDK call failed for want of a connection or an answer (anywhere in the inner chain), not by a refusal.</summary>
+    public static bool IsNetworkFailure(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is HttpRequestException or System.Net.Sockets.SocketException or TimeoutException or IOException or OperationCanceledException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Hands the SDK HttpClients over an injected handler.</summary>
     private sealed class HandlerHttpClientFactory(HttpMessageHandler handler, TimeSpan timeout) : HttpClientFactory
     {

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Amazon;
 using Amazon.Runtime;
@@ -179,7 +178,7 @@ public sealed class StsLogin
                 + "or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere.", ex);
         }
 
-        if (IsNetwork(ex))
+        if (StsClients.IsNetworkFailure(ex))
         {
             return new KeymanException(ExitCodes.Network, $"Cannot reach AWS STS at {endpoint}",
                 "Check your network, proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, then retry.", ex);
@@ -191,19 +190,6 @@ public sealed class StsLogin
 
     private static bool IsThrottling(string code) =>
         code is "Throttling" or "ThrottlingException" or "RequestLimitExceeded" or "TooManyRequestsException";
-
-    private static bool IsNetwork(Exception? ex)
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is HttpRequestException or SocketException or TimeoutException or IOException or OperationCanceledException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     /// <summary>STS messages don't echo the assertion, but never let one through if they did.</summary>
     private static string Redact(string? message, SamlAssertion assertion)
