@@ -39,7 +39,17 @@ public static class CredentialProcessProfile
         var section = profile == "default" ? "default" : $"profile {profile}";
         var line = Command(binary, profile, configPath);
         List<KeyValuePair<string, string>> values = [new("credential_process", line)];
-        var existing = IniFile.Load(awsConfigPath, What, ExitCodes.CredentialsFile).Section(section);
+        IReadOnlyDictionary<string, string>? existing;
+        try
+        {
+            existing = IniFile.Load(awsConfigPath, What, ExitCodes.CredentialsFile).Section(section);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeymanException(ExitCodes.CredentialsFile, $"Cannot read the AWS config file {awsConfigPath}: {(e is UnauthorizedAccessException ? "permission denied" : "an I/O error")}",
+                $"Check the owner and permissions of {awsConfigPath}, or set AWS_CONFIG_FILE to another file.", e);
+        }
+
         if (overwriteRegion || existing is null || !existing.ContainsKey("region"))
         {
             values.Add(new("region", region));
