@@ -493,4 +493,32 @@ public sealed class CredentialsFileTests : IDisposable
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
         Assert.Equal("[default]\naws_access_key_id = AKNEW\naws_secret_access_key = s\naws_session_token = t\n", Encoding.UTF8.GetString(replaced));
     }
+
+    [Fact]
+    public async Task An_sts_answer_with_a_line_break_in_the_secret_key_is_an_sts_error_and_writes_nothing()
+    {
+        const string injected = "secret&#10;[admin]&#10;aws_access_key_id = AKIAINJECTED";
+        var answer = $"""
+            <AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithSAMLResult>
+            <Credentials><AccessKeyId>ASIAEXAMPLE123456789</AccessKeyId><SecretAccessKey>{injected}</SecretAccessKey><SessionToken>{Token}</SessionToken><Expiration>2025-08-22T15:35:24Z</Expiration></Credentials>
+            </AssumeRoleWithSAMLResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleWithSAMLResponse>
+            """;
+        var role = new AwsRole("arn:aws:iam::123456789012:role/Dev", SamlFixtures.Provider1);
+        var assertion = SamlAssertion.Parse(SamlFixtures.Base64(SamlFixtures.Prefixed($"{SamlFixtures.Provider1},{role.RoleArn}")));
+        var sts = new StsLogin(new DictionaryEnvironment(new Dictionary<string, string>(), _dir), new Support.RecordingLog(), new FixedAnswer(answer));
+
+        var creds = await sts.AssumeRoleWithSamlAsync(role, assertion, 3600, "us-east-1", CancellationToken.None);
+        Assert.Contains('\n', creds.SecretAccessKey); // the SDK hands the line break through
+
+        var error = Assert.Throws<KeymanException>(() => CredentialsFile.WriteProfile(PathOf(), "default", CredentialsFile.ProfileValues(creds, "us-east-1")));
+        Assert.Equal(ExitCodes.StsRefused, error.ExitCode);
+        Assert.DoesNotContain("AKIAINJECTED", error.Message + error.Hint);
+        Assert.False(File.Exists(PathOf()));
+    }
+
+    private sealed class FixedAnswer(string xml) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(xml, Encoding.UTF8, "text/xml") });
+    }
 }
