@@ -14,6 +14,9 @@ public static class ExitCodes
     public const int Internal = 5;
     public const int NoAwsApps = 6;
 
+    /// <summary>No usable home folder: HOME (USERPROFILE) and the user database give none, a relative one or a missing one.</summary>
+    public const int NoHomeFolder = 9;
+
     public const int Config = 10;
     public const int AuthenticationFailed = 11;
     public const int AccountLocked = 12;

@@ -5,6 +5,8 @@ public interface IEnvironment
 {
     string? Get(string name);
 
+    /// <summary>The user's home folder: absolute and existing, never the current folder.</summary>
+    /// <exception cref="KeymanException">ExitCodes.NoHomeFolder when there is no usable one (<see cref="HomeFolder"/>).</exception>
     string HomeDirectory { get; }
 
     string UserName { get; }
@@ -13,6 +15,9 @@ public interface IEnvironment
 /// <summary>The real process environment.</summary>
 public sealed class ProcessEnvironment : IEnvironment
 {
+    // Resolved on first use, so a command that needs no home folder (every path given explicitly) runs without one.
+    private readonly Lazy<string> _home = new(HomeFolder.Resolve);
+
     public static ProcessEnvironment Instance { get; } = new();
 
     public string? Get(string name)
@@ -21,7 +26,7 @@ public sealed class ProcessEnvironment : IEnvironment
         return string.IsNullOrEmpty(value) ? null : value;
     }
 
-    public string HomeDirectory => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+    public string HomeDirectory => _home.Value;
 
     public string UserName => Environment.UserName;
 }

@@ -45,6 +45,7 @@ internal static class KeymanCli
         // terminal without echo nor keyman holding the profile's lock; elsewhere they keep their usual effect.
         using var terminate = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, AtPrompt(ExitCodes.Terminated));
         using var hangUp = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, AtPrompt(ExitCodes.HungUp));
+        using var tempFiles = AtomicFile.RemoveTempFilesOnSignals();
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

@@ -658,17 +658,17 @@ public sealed class AwsProfiles
     {
         configPath = AwsConfigFile.ResolvePath(_environment);
         credentialsPath = CredentialsFile.ResolvePath(_environment);
-        return (Load(configPath), Load(credentialsPath));
+        return (Load(configPath, "the AWS config file", ExitCodes.Config), Load(credentialsPath, "the AWS credentials file", ExitCodes.CredentialsFile));
 
-        static IniFile Load(string path)
+        static IniFile Load(string path, string what, int exitCode)
         {
             try
             {
-                return IniFile.Load(path);
+                return IniFile.Load(path, what, exitCode);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new KeymanException(ExitCodes.Config, $"Cannot read {path}: {(ex is UnauthorizedAccessException ? "permission denied" : OneLine(ex.Message))}",
+                throw new KeymanException(exitCode, $"Cannot read {path}: {(ex is UnauthorizedAccessException ? "permission denied" : OneLine(ex.Message))}",
                     $"Check the owner and permissions of {path}.", ex);
             }
         }

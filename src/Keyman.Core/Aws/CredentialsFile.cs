@@ -29,9 +29,18 @@ public static class CredentialsFile
     /// The keys Keyman writes: the credentials, aws_security_token (the legacy alias some tools still read), the region
     /// (when given) and x_security_token_expires (RFC 3339 UTC, the name okta-aws-cli uses; SDKs ignore unknown keys).
     /// </summary>
+    /// <exception cref="KeymanException">ExitCodes.StsRefused when STS answered keys with a line break or other control
+    /// character (they would add lines to the file); ExitCodes.Config for such a region.</exception>
     public static IReadOnlyList<KeyValuePair<string, string>> ProfileValues(AwsCredentials credentials, string? region)
     {
         ArgumentNullException.ThrowIfNull(credentials);
+        ValidateIssued(credentials);
+        if (region is not null && HasControlCharacter(region))
+        {
+            throw new KeymanException(ExitCodes.Config, "The region holds a line break or another control character",
+                "Set the region to an AWS region name such as us-east-1 (-r/--region or 'region' in the config).");
+        }
+
         var values = new List<KeyValuePair<string, string>>
         {
             new("aws_access_key_id", credentials.AccessKeyId),
@@ -48,6 +57,54 @@ public static class CredentialsFile
         return values;
     }
 
+    /// <summary>
+    /// Refuses credentials that STS answered with a line break or another control character in a key: written to the
+    /// file, such a value would add lines (another profile's keys) to it. The value itself is never shown.
+    /// </summary>
+    /// <exception cref="KeymanException">ExitCodes.StsRefused.</exception>
+    public static void ValidateIssued(AwsCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        foreach (var (name, value) in new[]
+                 {
+                     ("AccessKeyId", credentials.AccessKeyId), ("SecretAccessKey", credentials.SecretAccessKey), ("SessionToken", credentials.SessionToken),
+                 })
+        {
+            if (string.IsNullOrEmpty(value) || HasControlCharacter(value) || value != value.Trim())
+            {
+                throw new KeymanException(ExitCodes.StsRefused, $"AWS STS answered a {name} that is empty or holds spaces, a line break or another control character",
+                    "Nothing was written. Check AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL: that endpoint is not answering like AWS STS.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Checks, before anyone is asked for a password, that the credentials file can take the new profile: it is
+    /// missing, or a regular file Keyman can read, within <see cref="RegularFile.IniLimit"/>, that the AWS CLI can
+    /// parse (a dangling link is fine: the file is created where it points).
+    /// </summary>
+    /// <exception cref="KeymanException">ExitCodes.CredentialsFile, naming the line or the reason.</exception>
+    public static void CheckBeforeLogin(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var target = ResolveTarget(Path.GetFullPath(path));
+        try
+        {
+            var bytes = RegularFile.ReadAllBytes(target, RegularFile.IniLimit, What, ExitCodes.CredentialsFile);
+            if (bytes is not null && IniFile.FindSyntaxError(bytes) is { } problem)
+            {
+                throw new KeymanException(ExitCodes.CredentialsFile, $"The AWS credentials file {target} cannot be parsed: {problem}",
+                    $"Fix or remove that line (the AWS CLI cannot read the file either), or set AWS_SHARED_CREDENTIALS_FILE to another file.");
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw Failure("read", target, ex);
+        }
+    }
+
+    private const string What = "the AWS credentials file";
+
     /// <summary>The profile's keys (case-insensitive), or null when the file or the section does not exist.</summary>
     /// <exception cref="KeymanException">ExitCodes.CredentialsFile when the file exists but cannot be read.</exception>
     public static IReadOnlyDictionary<string, string>? ReadProfile(string path, string profile)
@@ -56,7 +113,7 @@ public static class CredentialsFile
         ArgumentException.ThrowIfNullOrEmpty(profile);
         try
         {
-            return File.Exists(path) ? IniFile.Parse(File.ReadAllText(path)).Section(profile) : null;
+            return RegularFile.ReadAllText(path, RegularFile.IniLimit, What, ExitCodes.CredentialsFile) is { } text ? IniFile.Parse(text).Section(profile) : null;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -70,8 +127,9 @@ public static class CredentialsFile
     /// </summary>
     /// <exception cref="KeymanException">ExitCodes.CredentialsFile on any failure; the existing file is then untouched.</exception>
     /// <param name="remove">With <paramref name="merge"/>: top-level keys to drop from the section.</param>
+    /// <param name="what">The file's name in messages.</param>
     public static void WriteProfile(string path, string profile, IReadOnlyList<KeyValuePair<string, string>> values, TimeSpan? lockTimeout = null, bool merge = false,
-        IReadOnlyCollection<string>? remove = null)
+        IReadOnlyCollection<string>? remove = null, string what = What)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(values);
@@ -94,15 +152,11 @@ public static class CredentialsFile
         var directory = Path.GetDirectoryName(target) ?? ".";
         try
         {
-            if (Directory.Exists(target))
-            {
-                throw new KeymanException(ExitCodes.CredentialsFile, $"{target} is a directory, not a credentials file",
-                    "Move the directory away, or point AWS_SHARED_CREDENTIALS_FILE at a file.");
-            }
-
+            // A FIFO would hang the read, a device never end it, and the rename would replace either with a plain file.
+            RegularFile.EnsureRegularOrMissing(target, what, ExitCodes.CredentialsFile);
             AtomicFile.EnsureDirectory(directory);
             using var fileLock = AcquireLock(target + ".lock", lockTimeout ?? DefaultLockTimeout);
-            var original = File.Exists(target) ? File.ReadAllBytes(target) : [];
+            var original = RegularFile.ReadAllBytes(target, RegularFile.IniLimit, what, ExitCodes.CredentialsFile) ?? [];
             AtomicFile.Replace(target, ReplaceSection(original, profile, values, merge, remove), secret: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -163,9 +217,15 @@ public static class CredentialsFile
         // duplicates (which botocore would reject) are dropped.
         var position = 0;
         var first = true;
+        var following = 0; // walks headers once: the header after each match
         foreach (var (index, _) in matches)
         {
-            var next = headers.Select(h => h.Index).Where(h => h > index).DefaultIfEmpty(lines.Count).First();
+            while (following < headers.Count && headers[following].Index <= index)
+            {
+                following++;
+            }
+
+            var next = following < headers.Count ? headers[following].Index : lines.Count;
             var end = next;
             while (end > index + 1 && IsBlankOrComment(texts[end - 1]))
             {
@@ -196,15 +256,12 @@ public static class CredentialsFile
     {
         var body = texts.GetRange(header + 1, end - header - 1);
         var pending = values.ToList();
-        for (var i = body.Count - 1; i >= 0; i--)
+        var removed = new HashSet<string>(remove, StringComparer.OrdinalIgnoreCase);
+        body.RemoveAll(line =>
         {
-            var eq = body[i].IndexOf('=', StringComparison.Ordinal);
-            if (eq > 0 && body[i].Length > 0 && !char.IsWhiteSpace(body[i][0]) && !IsBlankOrComment(body[i])
-                && remove.Contains(body[i][..eq].Trim(), StringComparer.OrdinalIgnoreCase))
-            {
-                body.RemoveAt(i);
-            }
-        }
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            return eq > 0 && !char.IsWhiteSpace(line[0]) && !IsBlankOrComment(line) && removed.Contains(line[..eq].Trim());
+        });
 
         for (var i = 0; i < body.Count; i++)
         {
@@ -234,6 +291,8 @@ public static class CredentialsFile
 
         return builder.ToString();
     }
+
+    private static bool HasControlCharacter(string value) => value.Any(char.IsControl);
 
     private static bool IsBlankOrComment(string line)
     {

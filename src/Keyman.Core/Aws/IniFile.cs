@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Keyman.Core.Aws;
 
 /// <summary>
@@ -14,12 +16,23 @@ public sealed class IniFile
     /// <summary>Section names in file order.</summary>
     public IReadOnlyCollection<string> SectionNames => _sections.Keys;
 
+    /// <summary>Parses the text in one pass (time linear in its length, however many continuation lines a value has).</summary>
     public static IniFile Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         var sections = new Dictionary<string, Dictionary<string, string>>(StringComparer.Ordinal);
         Dictionary<string, string>? current = null;
         string? lastKey = null;
+        StringBuilder? continued = null; // the value of lastKey while indented lines extend it
+        void Flush()
+        {
+            if (continued is not null)
+            {
+                current![lastKey!] = continued.ToString();
+                continued = null;
+            }
+        }
+
         foreach (var raw in text.ReplaceLineEndings("\n").Split('\n'))
         {
             var line = raw.TrimEnd();
@@ -31,6 +44,7 @@ public sealed class IniFile
 
             if (TryParseHeader(line, out var name))
             {
+                Flush();
                 if (!sections.TryGetValue(name, out current))
                 {
                     current = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -48,7 +62,13 @@ public sealed class IniFile
 
             if (char.IsWhiteSpace(line[0]) && lastKey is not null)
             {
-                current[lastKey] = current[lastKey].Length == 0 ? trimmed : current[lastKey] + "\n" + trimmed;
+                continued ??= new StringBuilder(current[lastKey]);
+                if (continued.Length > 0)
+                {
+                    continued.Append('\n');
+                }
+
+                continued.Append(trimmed);
                 continue;
             }
 
@@ -58,15 +78,86 @@ public sealed class IniFile
                 continue;
             }
 
+            Flush();
             lastKey = line[..separator].Trim();
             current[lastKey] = line[(separator + 1)..].Trim();
         }
 
+        Flush();
         return new IniFile(sections);
     }
 
-    /// <summary>Reads the file; a missing file reads as empty.</summary>
-    public static IniFile Load(string path) => File.Exists(path) ? Parse(File.ReadAllText(path)) : Parse(string.Empty);
+    /// <summary>
+    /// Reads the file; a missing file reads as empty. Only a regular file of at most <see cref="RegularFile.IniLimit"/>
+    /// bytes is read: anything else is a one-line error with <paramref name="exitCode"/> naming <paramref name="what"/>.
+    /// I/O failures propagate for the caller to word.
+    /// </summary>
+    public static IniFile Load(string path, string what = "the AWS config file", int exitCode = ExitCodes.Config) =>
+        Parse(RegularFile.ReadAllText(path, RegularFile.IniLimit, what, exitCode) ?? string.Empty);
+
+    /// <summary>
+    /// Why the AWS CLI (botocore's configparser) would refuse to read <paramref name="bytes"/>, naming the line, or
+    /// null when it reads them: text that is not UTF-8, a key before any [section], a line that is neither a header,
+    /// a comment, a "key = value" nor an indented continuation. Keyman's own reader is lenient; this is for telling the
+    /// user before a login that the file they will use is broken.
+    /// </summary>
+    public static string? FindSyntaxError(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith(Encoding.UTF8.Preamble))
+        {
+            bytes = bytes[Encoding.UTF8.Preamble.Length..];
+        }
+
+        string text;
+        try
+        {
+            text = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return "it is not UTF-8 text";
+        }
+
+        var inSection = false;
+        var hasKey = false;
+        var number = 0;
+        foreach (var raw in text.ReplaceLineEndings("\n").Split('\n'))
+        {
+            number++;
+            var line = raw.TrimEnd();
+            var trimmed = line.TrimStart();
+            if (trimmed.Length == 0 || trimmed[0] is '#' or ';')
+            {
+                continue;
+            }
+
+            if (TryParseHeader(line, out _))
+            {
+                inSection = true;
+                hasKey = false;
+                continue;
+            }
+
+            if (!inSection)
+            {
+                return $"line {number} comes before any [section] header";
+            }
+
+            if (char.IsWhiteSpace(line[0]) && hasKey)
+            {
+                continue;
+            }
+
+            if (trimmed.IndexOfAny(['=', ':']) <= 0)
+            {
+                return $"line {number} is not a [section] header, a comment or 'key = value'";
+            }
+
+            hasKey = true;
+        }
+
+        return null;
+    }
 
     /// <summary>The section's keys and values, or null when there is no such section.</summary>
     public IReadOnlyDictionary<string, string>? Section(string name) =>

@@ -73,7 +73,7 @@ public static class CredentialProcessCache
     public static Task SetAsync(ISecretStore store, string profile, Entry entry, CancellationToken cancellationToken) =>
         store.SetAsync(Service, profile, Serialize(entry), cancellationToken);
 
-    /// <summary>~/.config/keyman/locks/NAME.lock (directory 0700).</summary>
+    /// <summary>~/.config/keyman/locks/NAME.lock (both folders 0700).</summary>
     public static string LockPath(IEnvironment environment, string profile)
     {
         var safe = new string(profile.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
@@ -86,18 +86,8 @@ public static class CredentialProcessCache
     /// </summary>
     public static async Task<IDisposable> LockAsync(string path, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var directory = Path.GetDirectoryName(path)!;
-        if (!Directory.Exists(directory))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
+        // locks/ and any folder above it that is missing (~/.config/keyman) are created 0700.
+        AtomicFile.EnsureDirectory(Path.GetDirectoryName(path)!);
 
         var options = new FileStreamOptions { Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None };
         if (!OperatingSystem.IsWindows())

@@ -5,6 +5,8 @@ namespace Keyman.Core.Delivery;
 /// <summary>Writes a credential_process profile into the AWS config file, leaving every other byte as it was.</summary>
 public static class CredentialProcessProfile
 {
+    private const string What = "the AWS config file";
+
     /// <summary>The credential_process line: the binary's absolute path (quoted when it has spaces; SDKs split it shell-style).</summary>
     public static string Command(string binary, string profile, string? configPath)
     {
@@ -27,16 +29,33 @@ public static class CredentialProcessProfile
     /// <returns>The credential_process line written.</returns>
     public static string Write(string awsConfigPath, string profile, string binary, string region, string? configPath, bool overwriteRegion = false)
     {
+        if (string.IsNullOrWhiteSpace(region) || region.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            var shown = new string(region.Select(c => char.IsControl(c) ? '?' : c).ToArray());
+            throw new KeymanException(ExitCodes.Usage, $"--region '{shown}' is not an AWS region name: it is empty or holds spaces, a line break or another control character",
+                "Pass a region name such as us-east-1.");
+        }
+
         var section = profile == "default" ? "default" : $"profile {profile}";
         var line = Command(binary, profile, configPath);
         List<KeyValuePair<string, string>> values = [new("credential_process", line)];
-        var existing = File.Exists(awsConfigPath) ? IniFile.Load(awsConfigPath).Section(section) : null;
+        IReadOnlyDictionary<string, string>? existing;
+        try
+        {
+            existing = IniFile.Load(awsConfigPath, What, ExitCodes.CredentialsFile).Section(section);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new KeymanException(ExitCodes.CredentialsFile, $"Cannot read the AWS config file {awsConfigPath}: {(e is UnauthorizedAccessException ? "permission denied" : "an I/O error")}",
+                $"Check the owner and permissions of {awsConfigPath}, or set AWS_CONFIG_FILE to another file.", e);
+        }
+
         if (overwriteRegion || existing is null || !existing.ContainsKey("region"))
         {
             values.Add(new("region", region));
         }
 
-        CredentialsFile.WriteProfile(awsConfigPath, section, values, merge: true, remove: OtherCredentialSources);
+        CredentialsFile.WriteProfile(awsConfigPath, section, values, merge: true, remove: OtherCredentialSources, what: What);
         return line;
     }
 

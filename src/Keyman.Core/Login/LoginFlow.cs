@@ -78,6 +78,11 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor });
         _sessions = new OktaSessions(context, _okta, _authenticator, baseUrl, username, config);
 
+        if (config.Screen != true && WriteCredentialsFile)
+        {
+            CredentialsFile.CheckBeforeLogin(CredentialsFile.ResolvePath(env)); // a broken file is told before the password
+        }
+
         await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
 
         var app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);

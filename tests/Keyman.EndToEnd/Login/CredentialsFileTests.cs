@@ -91,7 +91,7 @@ public sealed class CredentialsFileTests
         await using var world = await NomfaAsync();
         // A directory where the file should be: no write can succeed, whoever runs the test (root included).
         Directory.CreateDirectory(world.CredentialsPath);
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([]); // refused before the password is asked
         Assert.Equal(23, run.ExitCode);
         Assert.Contains(world.CredentialsPath, run.StdErr);
         Assert.Contains("Fix:", run.StdErr);

@@ -42,10 +42,11 @@ public sealed class ErrorTests
         // A pasted key without "aws_secret_access_key =": the SDK's parser quotes the raw line in its message.
         File.WriteAllText(world.CredentialsPath, $"[default]\naws_access_key_id = AKIAFAKE00000000\n{secret}\n");
 
-        var run = await world.RunAsync(["-D"], Answer.With("Password: $", World.Password));
-        Assert.True(run.ExitCode == 10, run.ToString());
-        Assert.Contains("cannot parse", run.StdErr, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("message withheld", run.StdErr);
+        // Told before the password, with the credentials file's code; the line is named, never quoted.
+        var run = await world.RunAsync(["-D"]);
+        Assert.True(run.ExitCode == 23, run.ToString());
+        Assert.Contains("cannot be parsed: line 3", run.StdErr, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Password", run.StdErr);
         Assert.DoesNotContain(secret, run.StdErr);
         Assert.DoesNotContain(secret, run.StdOut);
     }

@@ -369,4 +369,156 @@ public sealed class CredentialsFileTests : IDisposable
         Assert.Null(CredentialsFile.ReadProfile(PathOf(), "b"));
         Assert.Equal("1", CredentialsFile.ReadProfile(PathOf(), "a")!["x"]);
     }
+
+    [Theory]
+    [InlineData("secret\n[admin]\naws_access_key_id = AKIAINJECTED", "SecretAccessKey")]
+    [InlineData("secret\r", "SecretAccessKey")]
+    [InlineData("secret\u001b]52;c;x\u0007", "SecretAccessKey")]
+    [InlineData("", "SecretAccessKey")]
+    public void Keys_from_sts_with_a_line_break_or_control_character_are_refused_with_the_sts_code(string secret, string named)
+    {
+        var creds = new AwsCredentials("ASIAEXAMPLE123456789", secret, Token, Creds.Expiration);
+
+        var error = Assert.Throws<KeymanException>(() => CredentialsFile.ProfileValues(creds, "us-east-1"));
+
+        Assert.Equal(ExitCodes.StsRefused, error.ExitCode);
+        Assert.Contains(named, error.Message);
+        if (secret.Length > 0)
+        {
+            Assert.DoesNotContain(secret, error.Message + error.Hint);
+        }
+    }
+
+    [Fact]
+    public void A_region_with_a_line_break_is_a_config_error_not_a_crash()
+    {
+        var error = Assert.Throws<KeymanException>(() => CredentialsFile.ProfileValues(Creds, "us-east-1\n[admin]"));
+        Assert.Equal(ExitCodes.Config, error.ExitCode);
+    }
+
+    [Fact]
+    public void A_dangling_link_creates_the_missing_folders_of_its_target_owner_only()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var target = Path.Combine(_dir, "vault", "aws", "credentials");
+        File.CreateSymbolicLink(PathOf(), target);
+
+        CredentialsFile.WriteProfile(PathOf(), "default", Values());
+
+        Assert.True(File.Exists(target));
+        Assert.Equal(target, new FileInfo(PathOf()).LinkTarget);
+        foreach (var folder in new[] { Path.Combine(_dir, "vault"), Path.Combine(_dir, "vault", "aws") })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
+        }
+    }
+
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("link-to-fifo")]
+    [InlineData("link-to-dev-null")]
+    [InlineData("folder")]
+    public async Task Special_files_and_links_to_them_are_refused_and_not_replaced(string kind)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var fifo = Path.Combine(_dir, "pipe");
+        RegularFileTests.MakeFifo(fifo);
+        switch (kind)
+        {
+            case "fifo":
+                File.Delete(fifo);
+                RegularFileTests.MakeFifo(PathOf());
+                break;
+            case "link-to-fifo":
+                File.CreateSymbolicLink(PathOf(), fifo);
+                break;
+            case "link-to-dev-null":
+                File.CreateSymbolicLink(PathOf(), "/dev/null");
+                break;
+            default:
+                Directory.CreateDirectory(PathOf());
+                break;
+        }
+
+        var write = Task.Run(() => CredentialsFile.WriteProfile(PathOf(), "default", Values()));
+        var error = await Assert.ThrowsAsync<KeymanException>(() => write.WaitAsync(TimeSpan.FromSeconds(10)));
+        var check = Assert.Throws<KeymanException>(() => CredentialsFile.CheckBeforeLogin(PathOf()));
+
+        Assert.Equal(ExitCodes.CredentialsFile, error.ExitCode);
+        Assert.Equal(ExitCodes.CredentialsFile, check.ExitCode);
+        Assert.Contains("not a regular file", error.Message);
+        Assert.Equal(FileKind.CharacterDevice, RegularFile.KindOf("/dev/null"));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
+
+    [Fact]
+    public void The_check_before_login_names_the_broken_line_and_accepts_good_missing_and_dangling_files()
+    {
+        File.WriteAllText(PathOf(), "[a]\nx = 1\nnot a key\n");
+        var error = Assert.Throws<KeymanException>(() => CredentialsFile.CheckBeforeLogin(PathOf()));
+        Assert.Equal(ExitCodes.CredentialsFile, error.ExitCode);
+        Assert.Contains("line 3", error.Message);
+
+        File.WriteAllText(PathOf(), "[a]\nx = 1\n");
+        CredentialsFile.CheckBeforeLogin(PathOf());
+        CredentialsFile.CheckBeforeLogin(PathOf("missing"));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.CreateSymbolicLink(PathOf("dangling"), Path.Combine(_dir, "nowhere", "credentials"));
+            CredentialsFile.CheckBeforeLogin(PathOf("dangling"));
+            File.SetUnixFileMode(PathOf(), UnixFileMode.None);
+            if (Environment.UserName != "root")
+            {
+                Assert.Equal(ExitCodes.CredentialsFile, Assert.Throws<KeymanException>(() => CredentialsFile.CheckBeforeLogin(PathOf())).ExitCode);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Many_duplicate_sections_are_replaced_in_linear_time()
+    {
+        var original = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("[default]\nk = v\n", 60_000)));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var replaced = await Task.Run(() => CredentialsFile.ReplaceSection(original, "default", Values())).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal("[default]\naws_access_key_id = AKNEW\naws_secret_access_key = s\naws_session_token = t\n", Encoding.UTF8.GetString(replaced));
+    }
+
+    [Fact]
+    public async Task An_sts_answer_with_a_line_break_in_the_secret_key_is_an_sts_error_and_writes_nothing()
+    {
+        const string injected = "secret&#10;[admin]&#10;aws_access_key_id = AKIAINJECTED";
+        var answer = $"""
+            <AssumeRoleWithSAMLResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithSAMLResult>
+            <Credentials><AccessKeyId>ASIAEXAMPLE123456789</AccessKeyId><SecretAccessKey>{injected}</SecretAccessKey><SessionToken>{Token}</SessionToken><Expiration>2025-08-22T15:35:24Z</Expiration></Credentials>
+            </AssumeRoleWithSAMLResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></AssumeRoleWithSAMLResponse>
+            """;
+        var role = new AwsRole("arn:aws:iam::123456789012:role/Dev", SamlFixtures.Provider1);
+        var assertion = SamlAssertion.Parse(SamlFixtures.Base64(SamlFixtures.Prefixed($"{SamlFixtures.Provider1},{role.RoleArn}")));
+        var sts = new StsLogin(new DictionaryEnvironment(new Dictionary<string, string>(), _dir), new Support.RecordingLog(), new FixedAnswer(answer));
+
+        var creds = await sts.AssumeRoleWithSamlAsync(role, assertion, 3600, "us-east-1", CancellationToken.None);
+        Assert.Contains('\n', creds.SecretAccessKey); // the SDK hands the line break through
+
+        var error = Assert.Throws<KeymanException>(() => CredentialsFile.WriteProfile(PathOf(), "default", CredentialsFile.ProfileValues(creds, "us-east-1")));
+        Assert.Equal(ExitCodes.StsRefused, error.ExitCode);
+        Assert.DoesNotContain("AKIAINJECTED", error.Message + error.Hint);
+        Assert.False(File.Exists(PathOf()));
+    }
+
+    private sealed class FixedAnswer(string xml) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(xml, Encoding.UTF8, "text/xml") });
+    }
 }
