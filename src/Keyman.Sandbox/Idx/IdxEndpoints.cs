@@ -52,7 +52,7 @@ internal static class IdxEndpoints
     }
 
     private static IResult Introspect(SandboxState state, IdxStore store, string org, IdxTransaction tx, JsonObject body) =>
-        IdxResponder.Respond(state, org, tx);
+        IdxResponder.Respond(state, org, tx, tx.Step == IdxStep.Denied ? 403 : 200);
 
     private static IResult WrongStep(SandboxState state, string org, IdxTransaction tx) =>
         IdxResponder.Respond(state, org, tx, 400, IdxJson.Message("The request is not valid in the current state of the transaction.", "E0000079"));
@@ -128,6 +128,16 @@ internal static class IdxEndpoints
     /// <summary>Moves the transaction to what the policy asks next, and answers that state.</summary>
     private static IResult Advance(SandboxState state, string org, IdxTransaction tx)
     {
+        MoveOn(state, tx);
+        return IdxResponder.Respond(state, org, tx, tx.Step == IdxStep.Denied ? 403 : 200);
+    }
+
+    /// <summary>
+    /// The policy's next step for an identified user: the password, enrolment, a denial, the second factor (auto-challenged
+    /// when only one is possible), the expired password, or success. Also how a step-up page starts from a session.
+    /// </summary>
+    internal static void MoveOn(SandboxState state, IdxTransaction tx)
+    {
         var user = tx.User!;
         var definition = user.Definition;
         var secondFactor = tx.App.StepUp || tx.App.BrowserOnly is not null
@@ -143,7 +153,6 @@ internal static class IdxEndpoints
         else if (tx.App.BrowserOnly == "device_assurance")
         {
             tx.Step = IdxStep.Denied;
-            return IdxResponder.Respond(state, org, tx, 403);
         }
         else if (secondFactor && !tx.FactorVerified)
         {
@@ -171,8 +180,6 @@ internal static class IdxEndpoints
             tx.Step = IdxStep.Success;
             tx.Current = null;
         }
-
-        return IdxResponder.Respond(state, org, tx);
     }
 
     private static void StartChallenge(SandboxState state, IdxTransaction tx, OieAuthenticator authenticator, string method)

@@ -14,8 +14,18 @@ internal static class IdxJson
     public const string IonJson = "application/ion+json; okta-version=1.0.0";
     public const string Accepts = "application/json; okta-version=1.0.0";
 
-    public static IResult Ion(JsonNode body, int status = 200) =>
-        Results.Text(body.ToJsonString(), IonJson, System.Text.Encoding.UTF8, status);
+    /// <summary>Okta sends the media type exactly so, with no charset parameter.</summary>
+    public static IResult Ion(JsonNode body, int status = 200) => new IonResult(body.ToJsonString(), status);
+
+    private sealed class IonResult(string json, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = IonJson;
+            return httpContext.Response.WriteAsync(json);
+        }
+    }
 
     public static JsonObject Message(string message, string key, string cls = "ERROR") => new()
     {

@@ -31,6 +31,12 @@ internal static class SignInPage
     {
         var store = http.RequestServices.GetRequiredService<IdxStore>();
         var tx = store.Start(state, app, fromUri, session);
+        if (session is not null)
+        {
+            // Step-up: the user is known and signed in; the IDX state asks only for what the app's policy adds.
+            IdxEndpoints.MoveOn(state, tx);
+        }
+
         var org = OktaJson.OrgUrl(http.Request);
         var cookie = new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.None };
         http.Response.Cookies.Append("JSESSIONID", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), cookie);
