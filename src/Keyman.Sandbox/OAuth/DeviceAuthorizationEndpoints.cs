@@ -42,7 +42,8 @@ internal static class DeviceAuthorizationEndpoints
     private static IResult UnauthorizedClient(ScenarioOidcClient client) =>
         Error(400, "unauthorized_client", $"The client is not authorized to use the provided grant type. Configured grant types: [{string.Join(", ", client.GrantTypes)}].");
 
-    private static async Task<IResult> Authorize(HttpContext http, SandboxState state, DeviceGrants grants)
+    /// <summary>Reads the form and the client (public clients send only client_id), then runs the handler under the lock.</summary>
+    private static async Task<IResult> WithClient(HttpContext http, SandboxState state, Func<IFormCollection, ScenarioOidcClient, IResult> handler)
     {
         var form = await FormAsync(http.Request);
         if (form is null)
@@ -53,85 +54,70 @@ internal static class DeviceAuthorizationEndpoints
         lock (state.Sync)
         {
             var client = Client(state, Value(form, "client_id"));
-            if (client is null)
-            {
-                return Error(401, "invalid_client", "Invalid value for 'client_id' parameter.");
-            }
-
-            if (!client.GrantTypes.Contains(DeviceCodeGrant))
-            {
-                return UnauthorizedClient(client);
-            }
-
-            var scopes = (Value(form, "scope") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (scopes.Length == 0)
-            {
-                return Error(400, "invalid_scope", "No scopes were requested.");
-            }
-
-            if (scopes.Any(s => !KnownScopes.Contains(s)))
-            {
-                return Error(400, "invalid_scope", "One or more scopes are not configured for the authorization server resource.");
-            }
-
-            var org = OktaJson.OrgUrl(http.Request);
-            var grant = new DeviceGrant
-            {
-                DeviceCode = Guid.NewGuid().ToString(),
-                UserCode = DeviceGrants.NewUserCode(),
-                Client = client,
-                Scopes = scopes,
-                ExpiresAt = state.Now.AddSeconds(600),
-            };
-            grants.ByDeviceCode[grant.DeviceCode] = grant;
-            grants.ByUserCode[grant.UserCode] = grant;
-            return OktaJson.Json(new JsonObject
-            {
-                ["device_code"] = grant.DeviceCode,
-                ["user_code"] = grant.UserCode,
-                ["verification_uri"] = $"{org}/activate",
-                ["verification_uri_complete"] = $"{org}/activate?user_code={grant.UserCode}",
-                ["expires_in"] = 600,
-                ["interval"] = grant.IntervalSeconds,
-            });
+            return client is null ? Error(401, "invalid_client", "Invalid value for 'client_id' parameter.") : handler(form, client);
         }
     }
 
-    private static async Task<IResult> Token(HttpContext http, SandboxState state, DeviceGrants grants)
+    private static Task<IResult> Authorize(HttpContext http, SandboxState state, DeviceGrants grants) => WithClient(http, state, (form, client) =>
     {
-        var form = await FormAsync(http.Request);
-        if (form is null)
+        if (!client.GrantTypes.Contains(DeviceCodeGrant))
         {
-            return Error(400, "invalid_request", "Invalid request");
+            return UnauthorizedClient(client);
         }
 
-        lock (state.Sync)
+        var scopes = (Value(form, "scope") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (scopes.Length == 0)
         {
-            var client = Client(state, Value(form, "client_id"));
-            if (client is null)
-            {
-                return Error(401, "invalid_client", "Invalid value for 'client_id' parameter.");
-            }
-
-            var grantType = Value(form, "grant_type");
-            if (grantType is null)
-            {
-                return Error(400, "invalid_request", "The token request must specify a 'grant_type'. Valid values: [authorization_code, device_code, token_exchange]");
-            }
-
-            if (!client.GrantTypes.Contains(grantType))
-            {
-                return UnauthorizedClient(client);
-            }
-
-            return grantType switch
-            {
-                DeviceCodeGrant => DeviceCode(state, grants, client, form),
-                TokenExchangeGrant => Exchange(state, grants, client, form),
-                _ => Error(400, "unsupported_grant_type", $"The authorization grant type is not supported by the authorization server. Configured grant types: [{string.Join(", ", client.GrantTypes)}]."),
-            };
+            return Error(400, "invalid_scope", "No scopes were requested.");
         }
-    }
+
+        if (scopes.Any(s => !KnownScopes.Contains(s)))
+        {
+            return Error(400, "invalid_scope", "One or more scopes are not configured for the authorization server resource.");
+        }
+
+        var org = OktaJson.OrgUrl(http.Request);
+        var grant = new DeviceGrant
+        {
+            DeviceCode = Guid.NewGuid().ToString(),
+            UserCode = DeviceGrants.NewUserCode(),
+            Client = client,
+            Scopes = scopes,
+            ExpiresAt = state.Now.AddSeconds(600),
+        };
+        grants.ByDeviceCode[grant.DeviceCode] = grant;
+        grants.ByUserCode[grant.UserCode] = grant;
+        return OktaJson.Json(new JsonObject
+        {
+            ["device_code"] = grant.DeviceCode,
+            ["user_code"] = grant.UserCode,
+            ["verification_uri"] = $"{org}/activate",
+            ["verification_uri_complete"] = $"{org}/activate?user_code={grant.UserCode}",
+            ["expires_in"] = 600,
+            ["interval"] = grant.IntervalSeconds,
+        });
+    });
+
+    private static Task<IResult> Token(HttpContext http, SandboxState state, DeviceGrants grants) => WithClient(http, state, (form, client) =>
+    {
+        var grantType = Value(form, "grant_type");
+        if (grantType is null)
+        {
+            return Error(400, "invalid_request", "The token request must specify a 'grant_type'. Valid values: [authorization_code, device_code, token_exchange]");
+        }
+
+        if (!client.GrantTypes.Contains(grantType))
+        {
+            return UnauthorizedClient(client);
+        }
+
+        return grantType switch
+        {
+            DeviceCodeGrant => DeviceCode(state, grants, client, form),
+            TokenExchangeGrant => Exchange(state, grants, client, form),
+            _ => Error(400, "unsupported_grant_type", $"The authorization grant type is not supported by the authorization server. Configured grant types: [{string.Join(", ", client.GrantTypes)}]."),
+        };
+    });
 
     private static IResult DeviceCode(SandboxState state, DeviceGrants grants, ScenarioOidcClient client, IFormCollection form)
     {
