@@ -314,6 +314,15 @@ public sealed class IdxSignInTests : IdxTestBase
     }
 
     [Fact]
+    public async Task The_request_log_counts_idx_calls_as_okta()
+    {
+        await Introspect(await StateTokenFromAppLink());
+        var log = JsonNode.Parse(await Http.GetStringAsync("/_sandbox/requests?service=okta"))!.ToJsonString();
+        Assert.Contains("/idp/idx/introspect", log, StringComparison.Ordinal);
+        Assert.Contains("/home/amazon_aws/", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cancel_starts_over_at_identify()
     {
         var state = await Introspect(await StateTokenFromAppLink());
