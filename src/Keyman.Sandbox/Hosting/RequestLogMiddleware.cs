@@ -103,7 +103,11 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         _ when path.StartsWith("/_sandbox", StringComparison.Ordinal) => "control",
         _ when path.StartsWith("/api/", StringComparison.Ordinal)
             || path.StartsWith("/home/", StringComparison.Ordinal)
-            || path.StartsWith("/login/", StringComparison.Ordinal) => "okta",
+            || path.StartsWith("/login/", StringComparison.Ordinal)
+            || path.StartsWith("/idp/", StringComparison.Ordinal)
+            || path.StartsWith("/oauth2/", StringComparison.Ordinal)
+            || path.StartsWith("/activate", StringComparison.Ordinal)
+            || path.StartsWith("/.well-known/", StringComparison.Ordinal) => "okta",
         "/" => "sts",
         _ when path.StartsWith("/foundation-models", StringComparison.Ordinal)
             || path.StartsWith("/inference-profiles", StringComparison.Ordinal) => "bedrock",

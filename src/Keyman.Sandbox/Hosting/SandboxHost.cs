@@ -65,14 +65,21 @@ public static class SandboxHost
             k.Listen(IPAddress.Loopback, options.Port);
         });
         builder.Services.AddSingleton(state);
+        builder.Services.AddSingleton(new Idx.IdxStore());
+        builder.Services.AddSingleton(new OAuth.DeviceGrants());
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogMiddleware>();
+        app.UseMiddleware<Idx.ClassicApiLimits>();
         AuthnEndpoints.Map(app);
         SessionEndpoints.Map(app);
         AppPageEndpoints.Map(app);
         StsEndpoints.Map(app);
         ControlEndpoints.Map(app);
+        Idx.IdxEndpoints.Map(app);
+        Idx.SignInPage.Map(app);
+        OAuth.DeviceAuthorizationEndpoints.Map(app);
+        OAuth.ActivationPage.Map(app);
         app.MapFallback("/api/{**rest}", (HttpContext http) =>
             OktaJson.Error(404, "E0000007", $"Not found: Resource not found: {http.Request.Path} (GenericResource)"));
         Bedrock.ControlPlaneEndpoints.Map(app);

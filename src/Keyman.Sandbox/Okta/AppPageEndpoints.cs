@@ -32,6 +32,12 @@ internal static class AppPageEndpoints
 
             var session = SessionFromRequest(http, state);
             var fromUri = http.Request.Path.Value ?? "/";
+            if (state.Settings.IsIdentityEngine && Idx.SignInPage.Needed(state, app, session))
+            {
+                // Identity Engine: no session, or one the app's policy asks more of -> the sign-in page with its IDX state.
+                return Idx.SignInPage.Show(http, state, app, fromUri, session);
+            }
+
             if (session is null)
             {
                 return Results.Redirect("/login/login.htm?fromURI=" + Uri.EscapeDataString(fromUri));
@@ -61,13 +67,19 @@ internal static class AppPageEndpoints
                 return Html(200, "Signing in...", "<form id=\"appForm\" method=\"POST\"><input name=\"RelayState\" type=\"hidden\" value=\"\"/></form>");
             }
 
-            var samlResponse = SamlResponseBuilder.Issue(state, app, session.User);
-            return Html(200, "Signing in...",
-                $"<form id=\"appForm\" action=\"{WebUtility.HtmlEncode(app.AcsUrl)}\" method=\"POST\">"
-                + $"<input name=\"SAMLResponse\" type=\"hidden\" value=\"{OktaEntityEncode(samlResponse)}\"/>"
-                + "<input name=\"RelayState\" type=\"hidden\" value=\"\"/></form>",
-                bodyAttributes: " onload=\"document.forms[0].submit()\"");
+            return SamlFormPage(state, app, session.User);
         }
+    }
+
+    /// <summary>The auto-submit SAML form of an AWS app (also answered by /login/token/sso). Caller holds the lock.</summary>
+    internal static IResult SamlFormPage(SandboxState state, ScenarioApp app, UserRuntime user)
+    {
+        var samlResponse = SamlResponseBuilder.Issue(state, app, user);
+        return Html(200, "Signing in...",
+            $"<form id=\"appForm\" action=\"{WebUtility.HtmlEncode(app.AcsUrl)}\" method=\"POST\">"
+            + $"<input name=\"SAMLResponse\" type=\"hidden\" value=\"{OktaEntityEncode(samlResponse)}\"/>"
+            + "<input name=\"RelayState\" type=\"hidden\" value=\"\"/></form>",
+            bodyAttributes: " onload=\"document.forms[0].submit()\"");
     }
 
     /// <summary>
@@ -145,17 +157,17 @@ internal static class AppPageEndpoints
         }
     }
 
-    private static void SetSidCookie(HttpContext http, OktaSession session) =>
+    internal static void SetSidCookie(HttpContext http, OktaSession session) =>
         http.Response.Cookies.Append("sid", session.Id, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.None, Secure = false });
 
     /// <summary>Okta HTML-encodes '+' and '=' in the SAMLResponse value as hex entities.</summary>
     private static string OktaEntityEncode(string base64) =>
         base64.Replace("+", "&#x2b;", StringComparison.Ordinal).Replace("=", "&#x3d;", StringComparison.Ordinal);
 
-    private static IResult ErrorPage(int status, string heading, string detail) =>
+    internal static IResult ErrorPage(int status, string heading, string detail) =>
         Html(status, heading, $"<div class=\"error-content\"><h1>{WebUtility.HtmlEncode(heading)}</h1><p>{WebUtility.HtmlEncode(detail)}</p></div>");
 
-    private static IResult Html(int status, string title, string body, string bodyAttributes = "") =>
+    internal static IResult Html(int status, string title, string body, string bodyAttributes = "") =>
         Results.Content(
             $"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>{WebUtility.HtmlEncode(title)}</title></head>\n"
             + $"<body{bodyAttributes}>\n{body}\n</body></html>\n",

@@ -22,6 +22,9 @@ public sealed class ScenarioDocument
     /// <summary>Account ID -> IAM account alias, shown by the SAML sign-in page (POST /saml). Accounts not listed show their ID only.</summary>
     public Dictionary<string, string> AccountAliases { get; set; } = [];
 
+    /// <summary>OIDC apps of the org (device authorization + token exchange, okta-aws-cli's way). See Idx/README section.</summary>
+    public List<ScenarioOidcClient> OidcClients { get; set; } = [];
+
     public ScenarioUser? FindUser(string login) =>
         Users.FirstOrDefault(u => string.Equals(u.Login, login, StringComparison.OrdinalIgnoreCase));
 
@@ -31,13 +34,18 @@ public sealed class ScenarioDocument
         JsonSerializer.Deserialize(json, ScenarioJsonContext.Default.ScenarioDocument)
         ?? throw new InvalidDataException("The scenario file is empty.");
 
-    public static ScenarioDocument Load(string path) => Parse(File.ReadAllText(path));
+    /// <summary>A scenario file, or a built-in one by name ("oie") when no such file exists.</summary>
+    public static ScenarioDocument Load(string path) =>
+        !File.Exists(path) && path is "default" or "oie" ? LoadBuiltIn(path) : Parse(File.ReadAllText(path));
 
     /// <summary>The built-in scenario; identical to scenarios/default.json because it is that file, embedded.</summary>
-    public static ScenarioDocument LoadDefault()
+    public static ScenarioDocument LoadDefault() => LoadBuiltIn("default");
+
+    /// <summary>An embedded scenarios/NAME.json: "default" (a Classic org) or "oie" (an Identity Engine org).</summary>
+    public static ScenarioDocument LoadBuiltIn(string name)
     {
-        using var stream = typeof(ScenarioDocument).Assembly.GetManifestResourceStream("Keyman.Sandbox.scenarios.default.json")
-            ?? throw new InvalidOperationException("The default scenario is not embedded in the assembly.");
+        using var stream = typeof(ScenarioDocument).Assembly.GetManifestResourceStream($"Keyman.Sandbox.scenarios.{name}.json")
+            ?? throw new InvalidOperationException($"The scenario '{name}' is not embedded in the assembly.");
         using var reader = new StreamReader(stream);
         return Parse(reader.ReadToEnd());
     }
@@ -83,6 +91,18 @@ public sealed class ScenarioSettings
 
     /// <summary>Okta API requests allowed per rate-limit window (60 s); null = unlimited (headers still sent, limit 600).</summary>
     public int? OktaRequestBudget { get; set; }
+
+    /// <summary>"classic" (Okta Classic Engine, /.well-known pipeline "v1") or "oie" (Identity Engine, pipeline "idx").</summary>
+    public string Engine { get; set; } = "classic";
+
+    /// <summary>The org id /.well-known/okta-organization reports.</summary>
+    public string OrgId { get; set; } = "00o1sandboxOrg000001";
+
+    /// <summary>OIE: the identify form asks for the username only, the password comes as its own challenge.</summary>
+    public bool IdentifierFirst { get; set; }
+
+    [JsonIgnore]
+    public bool IsIdentityEngine => string.Equals(Engine, "oie", StringComparison.OrdinalIgnoreCase);
 }
 
 public sealed class ScenarioUser
@@ -175,6 +195,12 @@ public sealed class ScenarioApp
     /// <summary>App sign-on policy asks for MFA again when the app is opened (app-level step-up).</summary>
     public bool StepUp { get; set; }
 
+    /// <summary>
+    /// OIE app policy that only a browser can meet: "fastpass" (Okta Verify signed nonce), "security_key" (WebAuthn)
+    /// or "device_assurance". Null = none.
+    /// </summary>
+    public string? BrowserOnly { get; set; }
+
     /// <summary>Logins assigned to the app; "*" = everyone.</summary>
     public List<string> Users { get; set; } = ["*"];
 
@@ -190,6 +216,19 @@ public sealed class ScenarioApp
 
     public bool IsAssignedTo(string login) =>
         Users.Any(u => u == "*" || string.Equals(u, login, StringComparison.OrdinalIgnoreCase));
+}
+
+public sealed class ScenarioOidcClient
+{
+    public string ClientId { get; set; } = "";
+
+    public string Label { get; set; } = "";
+
+    /// <summary>e.g. authorization_code, urn:ietf:params:oauth:grant-type:device_code, urn:ietf:params:oauth:grant-type:token-exchange.</summary>
+    public List<string> GrantTypes { get; set; } = [];
+
+    /// <summary>App instance ids that list this client as an "Allowed Web SSO Client".</summary>
+    public List<string> WebSsoApps { get; set; } = [];
 }
 
 public sealed class ScenarioRolePair
