@@ -44,15 +44,21 @@ internal sealed class BedrockModelsCommand : BedrockCommand
         }
         else
         {
-            RenderTable(catalog, context.Output);
+            RenderTable(catalog, context.Output, Host.Color(context.Output.IsTerminal));
         }
 
         return ExitCodes.Success;
     }
 
-    private static void RenderTable(BedrockCatalog catalog, UserOutput output)
+    private static void RenderTable(BedrockCatalog catalog, UserOutput output, bool color)
     {
-        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output.Writer) });
+        // Colour only on a terminal without NO_COLOR: the host decides, not Spectre's guess about the writer.
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output.Writer),
+            Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
         if (!output.IsTerminal)
         {
             // Piped into a file or a pager: don't wrap IDs at an imaginary 80 columns.
