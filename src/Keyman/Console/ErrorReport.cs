@@ -23,9 +23,7 @@ internal static class ErrorReport
                 log.Error("Cancelled.");
                 return ExitCodes.Cancelled;
             default:
-                log.Error(MayQuoteAFile(e)
-                    ? $"Unexpected error: {e.GetType().Name}. Fix: run again with --debug and report it."
-                    : $"Unexpected error: {e.GetType().Name}: {e.Message}. Fix: run again with --debug and report it.");
+                log.Error($"Unexpected error: {Describe(e)} ({e.GetType().Name}). Fix: run again with --debug and report it.");
                 if (debug)
                 {
                     log.Debug(DebugDetail(e));
@@ -34,6 +32,27 @@ internal static class ErrorReport
                 return ExitCodes.Internal;
         }
     }
+
+    /// <summary>
+    /// Keyman's own words for a runtime failure. The runtime's message is never shown: Native AOT strips its resource
+    /// strings (users would read keys like IO_FileNotFound_FileName), and it may quote a line of a file.
+    /// </summary>
+    internal static string Describe(Exception e) => e switch
+    {
+        FileNotFoundException { FileName: { Length: > 0 } name } => $"the file {name} does not exist",
+        FileNotFoundException => "a file Keyman needs does not exist",
+        DirectoryNotFoundException => "a folder on the way to a file does not exist",
+        UnauthorizedAccessException => "permission to read or write a file was denied",
+        PathTooLongException => "a file path is too long",
+        EndOfStreamException => "a file or answer ended too early",
+        IOException => "reading or writing a file failed",
+        System.Xml.XmlException x => $"an XML document is malformed (line {x.LineNumber}, position {x.LinePosition})",
+        System.Text.Json.JsonException => "a JSON document is malformed",
+        TypeInitializationException t => $"a part of Keyman ({t.TypeName}) could not start",
+        HttpRequestException => "a network request failed",
+        OutOfMemoryException or InsufficientExecutionStackException => "an input is too large or too deeply nested",
+        _ => "something Keyman did not expect went wrong",
+    };
 
     /// <summary>
     /// The exception for --debug, unless a message in its chain may quote a line of a file: AWSSDK.Core's parser says

@@ -107,6 +107,17 @@ public sealed class CliTestHost : IAsyncDisposable
 
     public Task<int> RunAsync(params string[] args) => RunAsync(args, string.Empty);
 
+    /// <summary>A bare host writing to <paramref name="error"/>, for tests of the console classes themselves.</summary>
+    internal static CliHost Capture(TextWriter error, bool errorIsTerminal = false, Dictionary<string, string>? env = null) =>
+        new(() => TextReader.Null)
+        {
+            Environment = new DictionaryEnvironment(env ?? [], Path.GetTempPath()),
+            Out = TextWriter.Null,
+            Error = error,
+            ErrorIsTerminal = errorIsTerminal,
+            TerminalDevice = () => new ConsoleInteraction(TextReader.Null, error, inputIsTerminal: false) { CanPrompt = false },
+        };
+
     /// <summary>The profile's values in the credentials file, or null when it has none.</summary>
     public Dictionary<string, string>? Profile(string name)
     {

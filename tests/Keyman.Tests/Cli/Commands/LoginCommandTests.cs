@@ -124,4 +124,19 @@ public sealed class LoginCommandTests
         Assert.Single(cli.ErrorLines);
         Assert.Null(cli.Profile("default"));
     }
+
+    [Fact]
+    public async Task APipedTotpCodeIsNotEchoed()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: jane@example.com", $"appid: {CliTestHost.DevApp}");
+        using var http = new HttpClient();
+        var totp = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync($"{cli.Url}/_sandbox/totp?user=jane@example.com&factor=GOOGLE"));
+        var code = totp.RootElement.GetProperty("code").GetString()!;
+
+        var exit = await cli.RunAsync(["--factor", "GOOGLE token:software:totp"], $"{CliTestHost.Password}\n{code}\n");
+
+        Assert.True(exit == 0, cli.ToString());
+        Assert.Contains("MFA Passcode:", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(code, cli.Error, StringComparison.Ordinal);
+    }
 }
