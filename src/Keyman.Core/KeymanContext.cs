@@ -14,6 +14,12 @@ public sealed class KeymanContext
 
     public required IInteraction Interaction { get; init; }
 
+    /// <summary>Standard output: what the user asked for. Nothing writes to the console directly.</summary>
+    public UserOutput Output { get; init; } = UserOutput.Discard;
+
+    /// <summary>Opens a URL in the user's browser (<c>--console --open</c>); tests record instead.</summary>
+    public Delivery.IBrowserOpener Browser { get; init; } = Delivery.BrowserOpener.System;
+
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
     /// <summary>Makes the handler under every HTTP client; tests swap in their own.</summary>

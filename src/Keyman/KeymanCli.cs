@@ -15,19 +15,6 @@ internal static class KeymanCli
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var root = new RootCommand("Keyman: log in through Okta (password + MFA), assume an AWS role with the SAML assertion, and write short-lived AWS credentials. Same config file and flags as aws_okta_keyman.");
-        foreach (var option in root.Options.OfType<VersionOption>().ToList())
-        {
-            root.Options.Remove(option);
-        }
-
-        root.Options.Add(new VersionOption("--version", "-V"));
-        LoginCommand.Configure(root);
-        DeliveryCommands.AddTo(root);
-        root.Subcommands.Add(ConfigCommand.Create());
-        root.Subcommands.Add(BedrockCommand.Create());
-        root.Subcommands.Add(DoctorCommand.Create());
-
         using var cancel = new CancellationTokenSource();
         System.Console.CancelKeyPress += (_, e) =>
         {
@@ -46,11 +33,32 @@ internal static class KeymanCli
         using var terminate = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGTERM, AtPrompt(ExitCodes.Terminated));
         using var hangUp = OperatingSystem.IsWindows() ? null : PosixSignalRegistration.Create(PosixSignal.SIGHUP, AtPrompt(ExitCodes.HungUp));
         using var tempFiles = AtomicFile.RemoveTempFilesOnSignals();
+        return await RunAsync(args, CliHost.ForProcess(), cancel.Token);
+    }
+
+    /// <summary>Parses and runs one command line in <paramref name="host"/>: the process's, or a test's.</summary>
+    internal static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken)
+    {
+        var root = new RootCommand("Keyman: log in through Okta (password + MFA), assume an AWS role with the SAML assertion, and write short-lived AWS credentials. Same config file and flags as aws_okta_keyman.");
+        foreach (var option in root.Options.OfType<VersionOption>().ToList())
+        {
+            root.Options.Remove(option);
+        }
+
+        root.Options.Add(new VersionOption("--version", "-V"));
+        _ = new LoginCommand(root, host);
+        root.Subcommands.Add(new ExecCommand(host).Command);
+        root.Subcommands.Add(new EnvCommand(host).Command);
+        root.Subcommands.Add(new CredentialProcessCommand(host).Command);
+        root.Subcommands.Add(new SetupProfileCommand(host).Command);
+        root.Subcommands.Add(new ConfigCommand(host).Command);
+        root.Subcommands.Add(BedrockCommand.Group(host));
+        root.Subcommands.Add(new DoctorCommand(host).Command);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            var log = ConsoleLog.ForStandardError(debug: false);
+            var log = ConsoleLog.ForStandardError(host, debug: false);
             foreach (var error in parse.Errors)
             {
                 log.Error($"{error.Message.TrimEnd('.')}. Fix: see 'keyman --help'.");
@@ -61,11 +69,12 @@ internal static class KeymanCli
 
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token);
+            var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = host.Out, Error = host.Error };
+            return await parse.InvokeAsync(invocation, cancellationToken);
         }
         catch (Exception e)
         {
-            return Fail(e, args.Contains("-D") || args.Contains("--debug"));
+            return ErrorReport.Fail(host, e, args.Contains("-D") || args.Contains("--debug"));
         }
     }
 
@@ -84,7 +93,7 @@ internal static class KeymanCli
         try
         {
             System.Console.Error.WriteLine();
-            ConsoleLog.ForStandardError(debug: false).Error("Cancelled.");
+            ConsoleLog.ForStandardError(CliHost.ForProcess(), debug: false).Error("Cancelled.");
         }
         catch (IOException)
         {
@@ -93,68 +102,4 @@ internal static class KeymanCli
 
         Environment.Exit(exitCode);
     }
-
-    /// <summary>Prints the failure as one line, "what is wrong. Fix: how", with the stack only under --debug.</summary>
-    public static int Fail(Exception e, bool debug)
-    {
-        var log = ConsoleLog.ForStandardError(debug);
-        switch (e)
-        {
-            case KeymanException k:
-                log.Error(k.Hint is null ? k.Message : $"{k.Message.TrimEnd('.')}. Fix: {k.Hint}");
-                if (debug && k.InnerException is not null)
-                {
-                    log.Debug(DebugDetail(k.InnerException));
-                }
-
-                return k.ExitCode;
-            case OperationCanceledException:
-                log.Error("Cancelled.");
-                return ExitCodes.Cancelled;
-            default:
-                log.Error(MayQuoteAFile(e)
-                    ? $"Unexpected error: {e.GetType().Name}. Fix: run again with --debug and report it."
-                    : $"Unexpected error: {e.GetType().Name}: {e.Message}. Fix: run again with --debug and report it.");
-                if (debug)
-                {
-                    log.Debug(DebugDetail(e));
-                }
-
-                return ExitCodes.Internal;
-        }
-    }
-
-    /// <summary>
-    /// The exception for --debug, unless a message in its chain may quote a line of a file: AWSSDK.Core's parser says
-    /// "Line N:&lt;raw line&gt; in file …", and that line can hold a secret key. Then only the types and stacks show.
-    /// </summary>
-    internal static string DebugDetail(Exception e)
-    {
-        var chain = new List<Exception>();
-        for (Exception? x = e; x is not null; x = x.InnerException)
-        {
-            chain.Add(x);
-        }
-
-        if (!chain.Any(MayQuoteAFile))
-        {
-            return e.ToString();
-        }
-
-        var builder = new System.Text.StringBuilder();
-        foreach (var x in chain)
-        {
-            builder.Append(builder.Length == 0 ? string.Empty : " ---> ").Append(x.GetType().FullName).Append(" (message withheld: it may quote a line of a file)");
-            if (x.StackTrace is { } stack)
-            {
-                builder.Append('\n').Append(stack);
-            }
-        }
-
-        return builder.ToString();
-    }
-
-    private static bool MayQuoteAFile(Exception e) =>
-        e is TypeInitializationException or InvalidDataException
-        || (e.Message.IndexOf('<', StringComparison.Ordinal) is var open and >= 0 && e.Message.AsSpan(open).Contains('>'));
 }

@@ -238,7 +238,7 @@ public sealed class OktaAuthenticator
     {
         RequireTerminal(factor);
         _log.Warning($"MFA Requirement Detected - Enter your {factor.ProviderName} code here");
-        return AskAndVerifyAsync(factor, verify, stateToken, "MFA Passcode: ", secret: false, isAnswer: false, resendFrom: null, cancellationToken);
+        return AskAndVerifyAsync(factor, verify, stateToken, "MFA Passcode: ", secret: true, isAnswer: false, resendFrom: null, cancellationToken);
     }
 
     private async Task<AuthnTransaction> SentCodeAsync(MfaFactor factor, Uri verify, string stateToken, CancellationToken cancellationToken)
@@ -260,7 +260,7 @@ public sealed class OktaAuthenticator
         var next = challenge.Links?.Next?.Href is { Length: > 0 } href ? _client.Resolve(href) : verify;
         var label = factor.FactorType switch { "sms" => "SMS", "call" => "Call", _ => "Email" };
         return await AskAndVerifyAsync(factor, next, challenge.StateToken ?? stateToken, $"{label} code (or 'resend'): ",
-            secret: false, isAnswer: false, resendFrom: challenge, cancellationToken).ConfigureAwait(false);
+            secret: true, isAnswer: false, resendFrom: challenge, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<AuthnTransaction> QuestionAsync(MfaFactor factor, Uri verify, string stateToken, CancellationToken cancellationToken)

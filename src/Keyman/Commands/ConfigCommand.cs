@@ -3,40 +3,32 @@ using Keyman.Cli.Console;
 using Keyman.Core;
 using Keyman.Core.Config;
 using Keyman.Core.Okta;
+using Keyman.Core.Ui;
 
 namespace Keyman.Cli.Commands;
 
 /// <summary><c>keyman config</c>: asks for the values aws_okta_keyman's interactive setup asks for, and writes the file.</summary>
-internal static class ConfigCommand
+internal sealed class ConfigCommand : KeymanCommand
 {
-    public static Command Create()
+    private readonly Option<string> _path = new("--config", "-c") { Description = "Where to write (default: ~/.config/aws_okta_keyman.yml)" };
+
+    public ConfigCommand(CliHost host)
+        : base(new Command("config", "Ask for your Okta org, username and AWS apps, and write the config file"), host) =>
+        Command.Options.Add(_path);
+
+    protected override async Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
     {
-        var path = new Option<string>("--config", "-c") { Description = "Where to write (default: ~/.config/aws_okta_keyman.yml)" };
-        var command = new Command("config", "Ask for your Okta org, username and AWS apps, and write the config file") { path };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var env = ProcessEnvironment.Instance;
-            var log = ConsoleLog.ForStandardError(debug: false);
-            try
-            {
-                var target = ConfigFile.ExpandHome(parse.GetValue(path) ?? ConfigFile.DefaultPath(env), env);
-                // An existing file's values are the defaults, and keys the questions don't cover (factor,
-                // password_cache, duration…) are kept: running config again never loses settings.
-                var existing = ConfigFile.Load(target, log);
-                var config = (await AskAsync(ConsoleInteraction.ForConsole(), existing, cancellationToken)).Over(existing);
-                ConfigFile.Write(target, config);
-                log.Info($"Config file written to {target}. Please rerun Keyman");
-                return ExitCodes.Success;
-            }
-            catch (Exception e)
-            {
-                return KeymanCli.Fail(e, debug: false);
-            }
-        });
-        return command;
+        var target = ConfigFile.ExpandHome(parse.GetValue(_path) ?? ConfigFile.DefaultPath(context.Environment), context.Environment);
+        // An existing file's values are the defaults, and keys the questions don't cover (factor,
+        // password_cache, duration…) are kept: running config again never loses settings.
+        var existing = ConfigFile.Load(target, context.Log);
+        var config = (await AskAsync(context.Interaction, Host.Error, existing, cancellationToken)).Over(existing);
+        ConfigFile.Write(target, config);
+        context.Log.Info($"Config file written to {target}. Please rerun Keyman");
+        return ExitCodes.Success;
     }
 
-    private static async Task<KeymanConfig> AskAsync(ConsoleInteraction ui, KeymanConfig existing, CancellationToken cancellationToken)
+    private static async Task<KeymanConfig> AskAsync(IInteraction ui, TextWriter prompts, KeymanConfig existing, CancellationToken cancellationToken)
     {
         async Task<string> Ask(string prompt, string? current) =>
             (await ui.AskAsync(current is null ? prompt : $"{prompt.TrimEnd(':')} [{current}]:", secret: false, cancellationToken)).Trim();
@@ -57,7 +49,7 @@ internal static class ConfigCommand
             }
             catch (KeymanException e)
             {
-                System.Console.Error.WriteLine($"{e.Message}. {e.Hint}");
+                prompts.WriteLine($"{e.Message}. {e.Hint}");
             }
         }
 
@@ -65,7 +57,7 @@ internal static class ConfigCommand
         var accounts = new List<AccountEntry>();
         if (existing.Accounts is { Count: > 0 } kept)
         {
-            System.Console.Error.WriteLine($"Current AWS apps: {string.Join(", ", kept.Select(a => $"{a.Name} ({a.AppId})"))}; enter app IDs to replace them, or none to keep them.");
+            prompts.WriteLine($"Current AWS apps: {string.Join(", ", kept.Select(a => $"{a.Name} ({a.AppId})"))}; enter app IDs to replace them, or none to keep them.");
         }
 
         while (true)

@@ -4,68 +4,62 @@ using Keyman.Cli.Console;
 using Keyman.Core;
 using Keyman.Core.Config;
 using Keyman.Core.Doctor;
+using Keyman.Core.Ui;
 
 namespace Keyman.Cli.Commands;
 
 /// <summary><c>keyman doctor</c>: the how-to's checks in order, PASS or FAIL with the fix.</summary>
-internal static class DoctorCommand
+internal sealed class DoctorCommand : KeymanCommand
 {
-    public static Command Create()
+    private readonly AwsCommandOptions _aws = new();
+    private readonly Option<string> _config = new("--config", "-c") { Description = "Keyman config file (default: ~/.config/aws_okta_keyman.yml)" };
+    private readonly Option<bool> _json = new("--json") { Description = "The checks as JSON, for scripts" };
+    private readonly Option<bool> _noInvoke = new("--no-invoke") { Description = "Skip the one-token InvokeModel call" };
+    private readonly Option<string> _model = new("--model-id") { Description = "Model for the InvokeModel check (default: the newest Claude model the profile can use)" };
+
+    public DoctorCommand(CliHost host)
+        : base(new Command("doctor", "Check every link of the how-to's chain: Keyman config, AWS profile, credentials, STS, Bedrock"), host)
     {
-        var aws = new AwsCommandOptions();
-        var config = new Option<string>("--config", "-c") { Description = "Keyman config file (default: ~/.config/aws_okta_keyman.yml)" };
-        var json = new Option<bool>("--json") { Description = "The checks as JSON, for scripts" };
-        var noInvoke = new Option<bool>("--no-invoke") { Description = "Skip the one-token InvokeModel call" };
-        var model = new Option<string>("--model-id") { Description = "Model for the InvokeModel check (default: the newest Claude model the profile can use)" };
-        var command = new Command("doctor", "Check every link of the how-to's chain: Keyman config, AWS profile, credentials, STS, Bedrock");
-        aws.AddTo(command);
-        command.Options.Add(config);
-        command.Options.Add(json);
-        command.Options.Add(noInvoke);
-        command.Options.Add(model);
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            var debug = parse.GetValue(aws.Debug);
-            var log = ConsoleLog.ForStandardError(debug);
-            try
-            {
-                var env = ProcessEnvironment.Instance;
-                var context = new KeymanContext { Environment = env, Log = log, Interaction = ConsoleInteraction.ForConsole(), Version = KeymanCli.Version };
-                var options = new DoctorOptions
-                {
-                    ConfigPath = ConfigFile.ExpandHome(parse.GetValue(config) ?? ConfigFile.DefaultPath(env), env),
-                    Profile = parse.GetValue(aws.Profile),
-                    Region = parse.GetValue(aws.Region),
-                    ModelId = parse.GetValue(model),
-                    Invoke = !parse.GetValue(noInvoke),
-                };
-                var checks = await new Doctor(context, options).RunAsync(cancellationToken);
-                Render(checks, parse.GetValue(json));
-                return checks.FirstOrDefault(c => c.Status == CheckStatus.Fail) is { } failed
-                    ? (failed.ExitCode == ExitCodes.Success ? ExitCodes.GeneralError : failed.ExitCode)
-                    : ExitCodes.Success;
-            }
-            catch (Exception e)
-            {
-                return KeymanCli.Fail(e, debug);
-            }
-        });
-        return command;
+        _aws.AddTo(Command);
+        Command.Options.Add(_config);
+        Command.Options.Add(_json);
+        Command.Options.Add(_noInvoke);
+        Command.Options.Add(_model);
     }
 
-    private static void Render(IReadOnlyList<DoctorCheck> checks, bool json)
+    protected override Option<bool> Debug => _aws.Debug;
+
+    protected override async Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
     {
-        var stdout = System.Console.Out;
-        if (json)
+        var env = context.Environment;
+        var options = new DoctorOptions
+        {
+            ConfigPath = ConfigFile.ExpandHome(parse.GetValue(_config) ?? ConfigFile.DefaultPath(env), env),
+            Profile = parse.GetValue(_aws.Profile),
+            Region = parse.GetValue(_aws.Region),
+            ModelId = parse.GetValue(_model),
+            Invoke = !parse.GetValue(_noInvoke),
+        };
+        var checks = await new Doctor(context, options).RunAsync(cancellationToken);
+        if (parse.GetValue(_json))
         {
             var output = new DoctorOutput(
                 checks.All(c => c.Status != CheckStatus.Fail),
                 checks.Select(c => new DoctorCheckOutput(c.Name, c.Status.ToString().ToUpperInvariant(), c.Detail, c.Fix)).ToList());
-            stdout.WriteLine(JsonSerializer.Serialize(output, CliJson.Default.DoctorOutput));
-            return;
+            context.Output.WriteLine(JsonSerializer.Serialize(output, CliJson.Default.DoctorOutput));
+        }
+        else
+        {
+            Render(checks, context.Output, Host.Color(context.Output.IsTerminal));
         }
 
-        var color = !System.Console.IsOutputRedirected && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
+        return checks.FirstOrDefault(c => c.Status == CheckStatus.Fail) is { } failed
+            ? (failed.ExitCode == ExitCodes.Success ? ExitCodes.GeneralError : failed.ExitCode)
+            : ExitCodes.Success;
+    }
+
+    private static void Render(IReadOnlyList<DoctorCheck> checks, UserOutput output, bool color)
+    {
         foreach (var check in checks)
         {
             var (label, ansi) = check.Status switch
@@ -76,10 +70,12 @@ internal static class DoctorCommand
                 _ => ("SKIP", "\u001b[90m"),
             };
             var status = color ? $"{ansi}{label}\u001b[0m" : label;
-            stdout.WriteLine($"{status}  {check.Name}: {check.Detail}");
+            // A check's detail can quote a server (an STS or Bedrock error message).
+            output.Write($"{status}  ");
+            output.WriteTextLine($"{check.Name}: {check.Detail}");
             if (check.Fix is not null && check.Status == CheckStatus.Fail)
             {
-                stdout.WriteLine($"      Fix: {check.Fix}");
+                output.WriteTextLine($"      Fix: {check.Fix}");
             }
         }
     }

@@ -11,8 +11,7 @@ namespace Keyman.Cli.Console;
 /// </summary>
 internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, bool inputIsTerminal) : IInteraction
 {
-    public static ConsoleInteraction ForConsole() =>
-        new(System.Console.In, System.Console.Error, !System.Console.IsInputRedirected);
+    public static ConsoleInteraction ForConsole(CliHost host) => new(host.In, host.Error, host.InputIsTerminal);
 
     public bool CanPrompt { get; init; } = true;
 
@@ -62,11 +61,11 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
     /// For credential-process, whose stdin and stdout belong to the calling SDK: prompts and answers on the terminal
     /// (/dev/tty). Without a terminal nobody can answer, so <see cref="CanPrompt"/> is false.
     /// </summary>
-    public static ConsoleInteraction ForTerminalDevice()
+    public static ConsoleInteraction ForTerminalDevice(TextWriter standardError)
     {
         if (OperatingSystem.IsWindows())
         {
-            return new ConsoleInteraction(TextReader.Null, System.Console.Error, false) { CanPrompt = false };
+            return new ConsoleInteraction(TextReader.Null, standardError, false) { CanPrompt = false };
         }
 
         try
@@ -82,7 +81,7 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new ConsoleInteraction(TextReader.Null, System.Console.Error, false) { CanPrompt = false };
+            return new ConsoleInteraction(TextReader.Null, standardError, false) { CanPrompt = false };
         }
     }
 
@@ -129,6 +128,8 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
                 "Run keyman once in a terminal (with -P to keep the password in the keychain), then retry.");
         }
 
+        // A prompt may quote a server (a factor's name); what it says is shown, never obeyed by the terminal.
+        prompt = TerminalText.Defuse(prompt);
         var shown = prompt.EndsWith(' ') ? prompt : prompt + " ";
         string? answer;
         s_promptWriter = prompts;
@@ -183,6 +184,10 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
                 + "add them to the credential_process line), or run keyman once in a terminal.");
         }
 
+        // Role names and account names come from the SAML assertion and AWS's page: shown, never obeyed.
+        title = TerminalText.Defuse(title);
+        header = header.Select(TerminalText.Defuse).ToList();
+        rows = rows.Select(r => (IReadOnlyList<string>)r.Select(TerminalText.Defuse).ToList()).ToList();
         prompts.WriteLine(title);
         var widths = new int[header.Count];
         for (var c = 0; c < header.Count; c++)

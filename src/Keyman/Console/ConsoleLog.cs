@@ -10,24 +10,27 @@ internal sealed class ConsoleLog(TextWriter error, bool color, bool debug, TimeP
 {
     private readonly Lock _gate = new();
 
-    public static ConsoleLog ForStandardError(bool debug) =>
-        new(System.Console.Error, UseColor(), debug, TimeProvider.System);
+    public static ConsoleLog ForStandardError(CliHost host, bool debug) =>
+        new(host.Error, host.Color(host.ErrorIsTerminal), debug, host.Time);
 
     /// <summary>
     /// For credential-process: its caller pipes stderr and drops it on success, so the lines a user must read
     /// (a security question, the Okta Verify number) also go to the terminal. Debug lines stay on stderr only.
     /// </summary>
-    public static ConsoleLog ForCredentialProcess(bool debug, TextWriter? terminal) =>
-        new(System.Console.Error, UseColor(), debug, TimeProvider.System)
+    public static ConsoleLog ForCredentialProcess(CliHost host, bool debug, TextWriter? terminal) =>
+        new(host.Error, host.Color(host.ErrorIsTerminal), debug, host.Time)
         {
             // When stderr is the terminal already, once is enough.
-            Terminal = System.Console.IsErrorRedirected ? terminal : null,
+            Terminal = host.ErrorIsTerminal ? null : terminal,
+            TerminalColor = host.Color(terminal: true),
         };
 
     public bool DebugEnabled { get; set; } = debug;
 
     /// <summary>A second writer for Info, Warning and Error lines: the terminal when stderr goes elsewhere.</summary>
     public TextWriter? Terminal { get; init; }
+
+    private bool TerminalColor { get; init; }
 
     public void Debug(string message)
     {
@@ -45,6 +48,8 @@ internal sealed class ConsoleLog(TextWriter error, bool color, bool debug, TimeP
 
     private void Write(string level, string ansi, string message, bool toTerminal = false)
     {
+        // A message may quote a server (an STS error, a security question): its control sequences are shown, not obeyed.
+        message = TerminalText.Defuse(message);
         var clock = time.GetLocalNow().ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
         var plain = $"{clock} ({level}) {message}";
         lock (_gate)
@@ -55,7 +60,7 @@ internal sealed class ConsoleLog(TextWriter error, bool color, bool debug, TimeP
             {
                 try
                 {
-                    terminal.WriteLine(TerminalColor() ? $"{clock} {ansi}({level})\u001b[0m {message}" : plain);
+                    terminal.WriteLine(TerminalColor ? $"{clock} {ansi}({level})\u001b[0m {message}" : plain);
                     terminal.Flush();
                 }
                 catch (IOException)
@@ -65,12 +70,4 @@ internal sealed class ConsoleLog(TextWriter error, bool color, bool debug, TimeP
             }
         }
     }
-
-    private static bool TerminalColor() =>
-        string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) && Environment.GetEnvironmentVariable("TERM") != "dumb";
-
-    private static bool UseColor() =>
-        !System.Console.IsErrorRedirected
-        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-        && Environment.GetEnvironmentVariable("TERM") != "dumb";
 }

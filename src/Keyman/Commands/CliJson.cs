@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+
+namespace Keyman.Cli.Commands;
+
+internal sealed record ModelsOutput(string Region, IReadOnlyList<ModelOutput> Models, IReadOnlyList<ProfileOutput> InferenceProfiles);
+
+internal sealed record ModelOutput(string ModelId, string? ModelName, string? Provider, bool NeedsInferenceProfile, string? InvokeWith, string? Status);
+
+internal sealed record ProfileOutput(string InferenceProfileId, string? Name, string? Status);
+
+/// <summary>The CLI's JSON output (bedrock models --json, doctor --json), source-generated for Native AOT.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
+[JsonSerializable(typeof(ModelsOutput))]
+[JsonSerializable(typeof(DoctorOutput))]
+internal sealed partial class CliJson : JsonSerializerContext;

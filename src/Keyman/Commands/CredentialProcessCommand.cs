@@ -1,0 +1,26 @@
+using System.CommandLine;
+using Keyman.Cli.Console;
+using Keyman.Core;
+using Keyman.Core.Delivery;
+
+namespace Keyman.Cli.Commands;
+
+/// <summary><c>keyman credential-process --profile NAME</c>: Version 1 JSON for the AWS SDKs, cached in the keychain.</summary>
+internal sealed class CredentialProcessCommand : LoginFlowCommand
+{
+    private readonly Option<string> _profile = new("--profile") { Description = "The AWS profile this answers for: the cache key (and lock) of its credentials", Required = true };
+
+    public CredentialProcessCommand(CliHost host)
+        : base(new Command("credential-process", "For credential_process in ~/.aws/config: print Version 1 JSON credentials, cached in the keychain; prompts only on the terminal"), host, allOptions: false) =>
+        Command.Options.Add(_profile);
+
+    protected override bool PromptsOnTerminalDevice => true;
+
+    protected override async Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
+    {
+        var config = LoadConfig(parse, context);
+        var json = await new CredentialProcess(context).GetJsonAsync(parse.GetValue(_profile)!, config, cancellationToken);
+        context.Output.WriteLine(json);
+        return ExitCodes.Success;
+    }
+}
