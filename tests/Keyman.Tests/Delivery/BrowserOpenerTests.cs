@@ -9,6 +9,7 @@ public sealed class BrowserOpenerTests : IDisposable
 
     public void Dispose() => Directory.Delete(_bin, recursive: true);
 
+    [System.Runtime.Versioning.SupportedOSPlatformGuard("linux")]
     private static bool LinuxWithoutSnapBrowser =>
         OperatingSystem.IsLinux() && !File.Exists("/snap/bin/firefox") && !File.Exists("/snap/bin/chromium");
 
