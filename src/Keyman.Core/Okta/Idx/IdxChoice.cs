@@ -70,7 +70,14 @@ internal sealed class IdxChoice
 
     /// <summary>The factor being challenged when Okta went straight to the answer form (one authenticator, no menu).</summary>
     public static MfaFactor ForCurrent(IdxAuthenticator current) =>
-        new(ToClassic(current.Key, current.Methods?.Select(m => m.Type ?? m.MethodType).FirstOrDefault(t => t is not null), current.Profile));
+        FactorFor(current.Key, current.Methods?.Select(m => m.Type ?? m.MethodType).FirstOrDefault(t => t is not null), current.Profile);
+
+    /// <summary>The factor an authenticator's method stands for, in Classic's naming.</summary>
+    public static MfaFactor FactorFor(string? key, string? method, IdxAuthenticatorProfile? profile) => new(ToClassic(key, method, profile));
+
+    /// <summary>A method picked for the authenticator being challenged (authenticator-verification-data).</summary>
+    public static IdxChoice ForMethod(IdxAuthenticator? current, string method) =>
+        new(current?.DisplayName ?? "authenticator", [], method, current);
 
     /// <summary>The value of the "authenticator" field: the option's form with the chosen method.</summary>
     public Dictionary<string, object?> FormValues()

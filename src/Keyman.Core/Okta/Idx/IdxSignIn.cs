@@ -88,10 +88,7 @@ public sealed class IdxSignIn
 
         if (response.Form("authenticator-verification-data") is { } data)
         {
-            // A phone with several methods and no auto-challenge: say which one (the one chosen, else the first).
-            var method = walk.Chosen?.MethodType
-                ?? data.Field("authenticator")?.Form?.Value?.FirstOrDefault(f => f.Name == "methodType")?.Options?.FirstOrDefault()?.Value?.GetString();
-            return SubmitAsync(data, new() { ["authenticator"] = new Dictionary<string, object?> { ["methodType"] = method } }, walk, cancellationToken);
+            return VerificationDataAsync(response, data, walk, cancellationToken);
         }
 
         if (response.Form("select-authenticator-authenticate") is { } menu)
@@ -145,6 +142,24 @@ public sealed class IdxSignIn
 
         _log.Debug($"Identifying to Okta as {credentials.Username}{(form.Field("credentials") is null ? string.Empty : " (with the password)")}");
         return SubmitAsync(form, values, walk, cancellationToken);
+    }
+
+    /// <summary>A phone with several methods and no auto-challenge: say which one (the one chosen, the preferred, else the first).</summary>
+    private Task<IdxResponse> VerificationDataAsync(IdxResponse response, IdxForm form, Walk walk, CancellationToken cancellationToken)
+    {
+        var methods = form.Field("authenticator")?.Form?.Value?.FirstOrDefault(f => f.Name == "methodType")?.Options?
+            .Select(o => o.Value is { ValueKind: JsonValueKind.String } v ? v.GetString() : null).OfType<string>().ToList() ?? [];
+        var current = response.Current;
+        var method = walk.Chosen?.MethodType
+            ?? methods.FirstOrDefault(m => !string.IsNullOrWhiteSpace(_options.PreferredFactor)
+                && IdxChoice.FactorFor(current?.Key, m, current?.Profile).Matches(_options.PreferredFactor))
+            ?? methods.FirstOrDefault();
+        if (walk.Chosen is null && method is not null)
+        {
+            walk.Chosen = IdxChoice.ForMethod(current, method);
+        }
+
+        return SubmitAsync(form, new() { ["authenticator"] = new Dictionary<string, object?> { ["methodType"] = method } }, walk, cancellationToken);
     }
 
     private async Task<IdxResponse> SelectAsync(IdxResponse response, IdxForm form, Walk walk, CancellationToken cancellationToken)

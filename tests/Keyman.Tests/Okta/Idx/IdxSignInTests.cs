@@ -182,6 +182,23 @@ public sealed class IdxSignInTests
     }
 
     [Fact]
+    public async Task Phone_WithoutAutoChallenge_UsesThePreferredMethod_Voice()
+    {
+        _http.OnIdx("/idp/idx/introspect", "authenticator-verification-data-phone-sms-then-voice")
+            .OnIdx("/idp/idx/challenge", "authenticator-verification-phone-voice")
+            .OnIdx("/idp/idx/challenge/answer", "success");
+        var ui = new ScriptedInteraction("24680");
+
+        await SignIn(ui, new MfaOptions { PreferredFactor = "call" }).SignInAsync("t", null, CancellationToken.None);
+
+        var data = IdxFixtures.Body(_http.To("/idp/idx/challenge").Single());
+        Assert.Equal("voice", (string?)data["authenticator"]!["methodType"]);
+        Assert.Equal("id-phone-authenticator", (string?)data["authenticator"]!["id"]);
+        Assert.Equal(["Call code (or 'resend'): "], ui.Asked);
+        Assert.Contains("Okta is calling +1 XXX-XXX-2342 with a code", _log.All, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SecurityQuestion_ShowsTheQuestion_AndSendsTheAnswerWithItsKey()
     {
         _http.OnIdx("/idp/idx/introspect", "authenticator-verification-security-question")
