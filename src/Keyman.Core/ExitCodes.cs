@@ -27,6 +27,9 @@ public static class ExitCodes
     public const int RateLimited = 17;
     public const int OktaError = 18;
 
+    /// <summary>The Okta (Identity Engine) policy asks for what only a browser can give: FastPass, device assurance, a security key.</summary>
+    public const int BrowserRequired = 19;
+
     // Credential delivery: exec / -C, console, credential-process.
     public const int ConsoleSignin = 50;
     public const int CredentialProcessBusy = 51;
