@@ -15,6 +15,16 @@ namespace Keyman.Core.Aws;
 /// </summary>
 public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler handler, ILog log)
 {
+    /// <summary>getSigninToken: a connection that never opened is tried again; the POST itself is not.</summary>
+    public static readonly Http.RetryPolicy RetryPolicy = new()
+    {
+        Service = "AWS federation",
+        MaxAttempts = 2,
+        AttemptTimeout = TimeSpan.FromSeconds(30),
+        MaxResponseBytes = 64 * 1024,
+        IsRetryable = static _ => false,
+    };
+
     public const string EndpointVariable = "KEYMAN_SIGNIN_ENDPOINT";
 
     /// <summary>AWS refuses a SessionDuration above one hour for role-chained credentials.</summary>

@@ -202,8 +202,9 @@ internal static class BedrockCommand
         try
         {
             var env = ProcessEnvironment.Instance;
-            var session = await new AwsProfiles(env, log).ResolveAsync(parse.GetValue(aws.Profile), parse.GetValue(aws.Region), cancellationToken);
-            using var client = new BedrockClient(session, env, log);
+            using var http = new Keyman.Core.Http.HttpPipeline(env);
+            var session = await new Keyman.Core.Aws.Profiles.AwsProfiles(env, log, pipeline: http).ResolveAsync(parse.GetValue(aws.Profile), parse.GetValue(aws.Region), cancellationToken);
+            using var client = new BedrockClient(session, env, log, pipeline: http);
             return await body(client, log);
         }
         catch (Exception e)

@@ -7,7 +7,8 @@ using Keyman.Core.Bedrock;
 using Keyman.Sandbox.Sts;
 using Keyman.Tests.Okta;
 using Keyman.Tests.Support;
-using static Keyman.Tests.Bedrock.BedrockSignerTests;
+using Keyman.Core.Http;
+using static Keyman.Tests.Http.AwsRequestSignerTests;
 
 namespace Keyman.Tests.Bedrock;
 
@@ -22,7 +23,7 @@ public class BedrockClientTests
     private readonly RecordingLog _log = new();
 
     private BedrockClient Client(string region = "us-east-1", params (string, string)[] env) =>
-        new(Session, region, new DictionaryEnvironment(env.ToDictionary(e => e.Item1, e => e.Item2), "/home/t"), _log, _clock, _http) { Jitter = () => 0.5 };
+        new(Session, region, new DictionaryEnvironment(env.ToDictionary(e => e.Item1, e => e.Item2), "/home/t"), _log, _clock, new HttpPipeline(transport: _http)) { Jitter = () => 0.5 };
 
     private static Action<HttpResponseMessage> ErrorType(string type) => r => r.Headers.TryAddWithoutValidation("x-amzn-ErrorType", type);
 
@@ -401,8 +402,8 @@ public class BedrockClientTests
     [Fact]
     public async Task Backoff_is_capped_and_jittered()
     {
-        using var low = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, _http) { Jitter = () => 0 };
-        using var high = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, _http) { Jitter = () => 0.999 };
+        using var low = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, new HttpPipeline(transport: _http)) { Jitter = () => 0 };
+        using var high = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, new HttpPipeline(transport: _http)) { Jitter = () => 0.999 };
         Assert.Equal(TimeSpan.FromSeconds(10), low.Backoff(10));
         Assert.True(high.Backoff(10) <= TimeSpan.FromSeconds(20));
         Assert.True(high.Backoff(2) > low.Backoff(2));

@@ -2,12 +2,15 @@ using System.Net;
 using System.Text;
 using Keyman.Core;
 using Keyman.Core.Aws;
+using Keyman.Core.Aws.Sts;
+using Keyman.Core.Http;
 using Keyman.Tests.Support;
+using Keyman.Tests.Okta;
 using static Keyman.Tests.Aws.SamlFixtures;
 
-namespace Keyman.Tests.Aws;
+namespace Keyman.Tests.Aws.Sts;
 
-public class StsLoginTests
+public class StsClientTests
 {
     private const string SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1";
     private const string Token = "FwoGZXIvYXdzEXAMPLESESSIONTOKENabcdefghijklmnop";
@@ -31,11 +34,11 @@ public class StsLoginTests
     private static string Error(string code, string message, string type = "Sender") =>
         $"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>{type}</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>""";
 
-    private static (StsLogin Sts, RecordingLog Log) Create(StubHandler handler, params (string, string)[] env)
+    private static (StsClient Sts, RecordingLog Log) Create(StubHandler handler, params (string, string)[] env)
     {
         var log = new RecordingLog();
         var environment = new DictionaryEnvironment(env.ToDictionary(e => e.Item1, e => e.Item2), "/home/t");
-        return (new StsLogin(environment, log, handler) { MaxErrorRetry = 1 }, log);
+        return (new StsClient(environment, log, new InstantTimeProvider(), new HttpPipeline(transport: handler)) { MaxErrorRetry = 1 }, log);
     }
 
     private static void AssertNoSecrets(RecordingLog log, Exception? ex = null)
