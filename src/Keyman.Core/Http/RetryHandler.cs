@@ -21,6 +21,9 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
     /// <summary>For a 429 given back: the wait the server asked for (<see cref="TimeSpan.MaxValue"/> when beyond reason).</summary>
     public static readonly HttpRequestOptionsKey<TimeSpan> RateLimitReset = new("keyman.rate-limit-reset");
 
+    /// <summary>A server's wait beyond this (seconds) is not a wait but a refusal.</summary>
+    private const long MaxHint = 366L * 24 * 3600;
+
     public RetryPolicy Policy => policy;
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
@@ -123,7 +126,7 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             response?.Dispose();
-            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"no answer within {policy.AttemptTimeout.TotalSeconds:0} s"), e);
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"no answer within {policy.AttemptTimeout.TotalSeconds:0.#} s"), e);
         }
         catch (IOException e)
         {
@@ -190,13 +193,13 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
         if (response.Headers.TryGetValues("X-Rate-Limit-Reset", out var values)
             && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
         {
-            var seconds = epoch - now.ToUnixTimeSeconds();
-            return seconds switch
+            var nowSeconds = now.ToUnixTimeSeconds();
+            if (epoch <= nowSeconds)
             {
-                <= 0 => TimeSpan.FromSeconds(1),
-                > 366L * 24 * 3600 => TimeSpan.MaxValue,
-                _ => DateTimeOffset.FromUnixTimeSeconds(epoch) - now + TimeSpan.FromSeconds(1),
-            };
+                return TimeSpan.FromSeconds(1);
+            }
+
+            return epoch - nowSeconds > MaxHint ? TimeSpan.MaxValue : DateTimeOffset.FromUnixTimeSeconds(epoch) - now + TimeSpan.FromSeconds(1);
         }
 
         if (response.Headers.TryGetValues("Retry-After", out var retryAfter) && retryAfter.FirstOrDefault()?.Trim() is { Length: > 0 } raw)
@@ -206,7 +209,7 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
                 return seconds switch
                 {
                     < 0 => TimeSpan.Zero,
-                    > 366L * 24 * 3600 => TimeSpan.MaxValue,
+                    > MaxHint => TimeSpan.MaxValue,
                     _ => TimeSpan.FromSeconds(seconds),
                 };
             }
@@ -214,7 +217,7 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
             if (DateTimeOffset.TryParse(raw, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
             {
                 var wait = date - now;
-                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromDays(366) ? TimeSpan.MaxValue : wait;
+                return wait < TimeSpan.Zero ? TimeSpan.Zero : wait > TimeSpan.FromSeconds(MaxHint) ? TimeSpan.MaxValue : wait;
             }
         }
 
