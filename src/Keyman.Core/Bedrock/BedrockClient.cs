@@ -71,6 +71,9 @@ public sealed class BedrockClient : IDisposable
     /// <summary>Deadline of one attempt, the whole answer included (model generation included for InvokeModel).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>How long a response stream may send nothing before the call fails (the model is still writing otherwise).</summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The largest JSON answer accepted.</summary>
     public long MaxResponseBytes { get; init; } = 16 * 1024 * 1024;
 
@@ -242,9 +245,17 @@ public sealed class BedrockClient : IDisposable
         while (true)
         {
             EventStreamMessage? message;
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(StreamIdleTimeout);
             try
             {
-                message = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                message = await reader.ReadAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new BedrockException(ExitCodes.Network,
+                    $"Bedrock's response stream in {Region} sent nothing for {StreamIdleTimeout.TotalSeconds:0.#} s (after {reader.MessageCount} messages)",
+                    "The connection probably stalled; retry.", null, null, ex);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {

@@ -195,6 +195,36 @@ public class StsClientTests
     }
 
     [Fact]
+    public async Task An_answer_that_never_finishes_fails_at_the_deadline()
+    {
+        var handler = new StallingHandler();
+        var environment = new DictionaryEnvironment(new Dictionary<string, string>(), "/home/t");
+        var sts = new StsClient(environment, new RecordingLog(), new InstantTimeProvider(), new HttpPipeline(transport: handler))
+        {
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromMilliseconds(300),
+        };
+
+        var call = sts.AssumeRoleWithSamlAsync(Dev, Assertion, 3600, "eu-central-1", CancellationToken.None);
+        Assert.Same(call, await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(20))));
+        var ex = await Assert.ThrowsAsync<KeymanException>(() => call);
+
+        Assert.Equal(ExitCodes.Network, ex.ExitCode);
+        Assert.Equal("Cannot reach AWS STS at https://sts.eu-central-1.amazonaws.com/ (no answer within 0.3 s)", ex.Message);
+    }
+
+    /// <summary>Sends the status line and the first bytes of the body, then nothing more.</summary>
+    private sealed class StallingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var pipe = new System.IO.Pipelines.Pipe();
+            pipe.Writer.WriteAsync("<AssumeRoleWithSAMLResponse>"u8.ToArray(), cancellationToken).AsTask().Wait(cancellationToken);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(pipe.Reader.AsStream()) });
+        }
+    }
+
+    [Fact]
     public async Task Cancellation_propagates()
     {
         using var cts = new CancellationTokenSource();
