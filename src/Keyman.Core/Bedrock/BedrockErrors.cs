@@ -99,8 +99,6 @@ public static partial class BedrockErrors
     }
 
     /// <summary>Whether the error is worth retrying after a backoff.</summary>
-    public static bool IsRetryable(BedrockException ex) => IsRetryable(ex?.StatusCode, ex?.ErrorType);
-
     /// <summary>Throttling and server-side failures, by error type or status: worth another attempt after a pause.</summary>
     public static bool IsRetryable(int? statusCode, string? errorType) =>
         errorType is { } type && (IsThrottling(type) || Normalize(type) is "serviceunavailableexception" or "internalserverexception")
