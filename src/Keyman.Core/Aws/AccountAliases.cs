@@ -69,7 +69,7 @@ public sealed partial class AccountAliases(HttpMessageHandler handler, IEnvironm
                 : $"Account names from {acs}: {names.Count}");
             return names;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             log.Debug($"Account names: POST to {acs} failed ({e.GetType().Name}: {e.Message}); showing account IDs");
             return empty;

@@ -112,7 +112,7 @@ public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler h
             token = ReadToken(body) ?? throw new KeymanException(ExitCodes.ConsoleSignin,
                 $"The AWS federation endpoint {federation} answered without a SigninToken", "Retry; check KEYMAN_SIGNIN_ENDPOINT and any proxy.");
         }
-        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             throw new KeymanException(ExitCodes.Network, $"Cannot reach the AWS federation endpoint {federation}",
                 "Check your network and proxy (HTTPS_PROXY), then retry.", e);

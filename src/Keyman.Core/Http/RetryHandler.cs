@@ -58,7 +58,7 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
             log.Debug($"{request.Method} {path} -> {(int)response.StatusCode}");
             if (response.StatusCode == HttpStatusCode.TooManyRequests && policy.MaxRateLimitWaits > 0)
             {
-                var wait = RateLimitWait(response, time.GetUtcNow()) ?? policy.DefaultRateLimitWait;
+                var wait = RateLimitWait(response, time.GetUtcNow(), rateLimitReset: true) ?? policy.DefaultRateLimitWait;
                 if (waits >= policy.MaxRateLimitWaits || wait > policy.MaxRateLimitWait - waited)
                 {
                     request.Options.Set(RateLimitWaited, waited);
@@ -78,8 +78,9 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
             if (attempt < policy.MaxAttempts && policy.IsRetryable(response))
             {
                 var delay = policy.Backoff(attempt);
-                // A server's own hint wins when it asks for longer, within the cap.
-                if (RateLimitWait(response, time.GetUtcNow()) is { } hint && hint > delay)
+                // A Retry-After wins when it asks for longer, within the cap. (Not X-Rate-Limit-Reset: Okta sends that on
+                // every answer, as the end of the current window, not as a request to wait.)
+                if (RateLimitWait(response, time.GetUtcNow(), rateLimitReset: false) is { } hint && hint > delay)
                 {
                     if (hint > policy.MaxRateLimitWait)
                     {
@@ -184,13 +185,13 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
     }
 
     /// <summary>
-    /// The wait a 429/503 asks for: X-Rate-Limit-Reset (Okta: epoch seconds; one second more so the same window is not
-    /// hit again), else Retry-After (seconds or a date). Values beyond reason come back as <see cref="TimeSpan.MaxValue"/>
+    /// The wait a 429/503 asks for: for a 429, X-Rate-Limit-Reset (Okta: epoch seconds; one second more so the same
+    /// window is not hit again), else Retry-After (seconds or a date). Values beyond reason come back as <see cref="TimeSpan.MaxValue"/>
     /// so the caller fails as rate-limited instead of overflowing.
     /// </summary>
-    internal static TimeSpan? RateLimitWait(HttpResponseMessage response, DateTimeOffset now)
+    internal static TimeSpan? RateLimitWait(HttpResponseMessage response, DateTimeOffset now, bool rateLimitReset)
     {
-        if (response.Headers.TryGetValues("X-Rate-Limit-Reset", out var values)
+        if (rateLimitReset && response.Headers.TryGetValues("X-Rate-Limit-Reset", out var values)
             && long.TryParse(values.FirstOrDefault(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var epoch))
         {
             var nowSeconds = now.ToUnixTimeSeconds();

@@ -69,6 +69,21 @@ public class RetryHandlerTests
     }
 
     [Fact]
+    public async Task A_server_error_is_retried_after_the_backoff_even_though_okta_names_its_rate_limit_window()
+    {
+        // Okta sends X-Rate-Limit-Reset on every answer: the end of the window, not a request to wait.
+        using var h = new OktaHarness();
+        h.Handler.OnJson(HttpMethod.Post, "/api/v1/authn", Error("E0000009", "Internal Server Error"), HttpStatusCode.InternalServerError,
+            configure: r => r.Headers.Add("X-Rate-Limit-Reset", h.Time.GetUtcNow().AddSeconds(59).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        h.Handler.OnJson(HttpMethod.Post, "/api/v1/authn", Success());
+        h.SessionCreated();
+
+        await h.LoginAsync();
+
+        Assert.Equal([TimeSpan.FromSeconds(1)], h.Delays);
+    }
+
+    [Fact]
     public async Task Backoff_doubles_with_equal_jitter_and_is_capped()
     {
         var policy = Policy() with { BaseDelay = TimeSpan.FromSeconds(1), MaxDelay = TimeSpan.FromSeconds(8), Jitter = () => 0 };
