@@ -8,6 +8,8 @@ namespace Keyman.Core;
 /// </summary>
 public sealed class KeymanContext
 {
+    private Http.HttpPipeline? _http;
+
     public required IEnvironment Environment { get; init; }
 
     public required ILog Log { get; init; }
@@ -22,8 +24,15 @@ public sealed class KeymanContext
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Makes the handler under every HTTP client; tests swap in their own.</summary>
-    public Func<HttpMessageHandler> HttpHandlerFactory { get; init; } = Okta.OktaClient.CreateDefaultHandler;
+    /// <summary>
+    /// The one HTTP pipeline of the run (retries, signing, pooled connections, CA bundle); every client comes from it.
+    /// Tests give one over their own handler.
+    /// </summary>
+    public Http.HttpPipeline Http
+    {
+        get => _http ??= new Http.HttpPipeline(Environment);
+        init => _http = value;
+    }
 
     public string Version { get; init; } = "0.0.0";
 

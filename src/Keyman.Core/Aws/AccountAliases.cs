@@ -18,6 +18,15 @@ public sealed partial class AccountAliases(HttpMessageHandler handler, IEnvironm
 
     public static readonly Uri DefaultAcsUrl = new("https://signin.aws.amazon.com/saml");
 
+    /// <summary>One attempt: the POST carries the assertion, and the names are only a nicety.</summary>
+    public static readonly Http.RetryPolicy RetryPolicy = new()
+    {
+        Service = "AWS sign-in",
+        MaxAttempts = 1,
+        AttemptTimeout = TimeSpan.FromSeconds(5),
+        MaxResponseBytes = 2 * 1024 * 1024,
+    };
+
     /// <summary>The names are a nicety: never hold the login up for long.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -60,7 +69,7 @@ public sealed partial class AccountAliases(HttpMessageHandler handler, IEnvironm
                 : $"Account names from {acs}: {names.Count}");
             return names;
         }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             log.Debug($"Account names: POST to {acs} failed ({e.GetType().Name}: {e.Message}); showing account IDs");
             return empty;

@@ -15,6 +15,16 @@ namespace Keyman.Core.Aws;
 /// </summary>
 public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler handler, ILog log)
 {
+    /// <summary>getSigninToken: a connection that never opened is tried again; the POST itself is not.</summary>
+    public static readonly Http.RetryPolicy RetryPolicy = new()
+    {
+        Service = "AWS federation",
+        MaxAttempts = 2,
+        AttemptTimeout = TimeSpan.FromSeconds(30),
+        MaxResponseBytes = 64 * 1024,
+        IsRetryable = static _ => false,
+    };
+
     public const string EndpointVariable = "KEYMAN_SIGNIN_ENDPOINT";
 
     /// <summary>AWS refuses a SessionDuration above one hour for role-chained credentials.</summary>
@@ -102,7 +112,7 @@ public sealed class ConsoleSignin(IEnvironment environment, HttpMessageHandler h
             token = ReadToken(body) ?? throw new KeymanException(ExitCodes.ConsoleSignin,
                 $"The AWS federation endpoint {federation} answered without a SigninToken", "Retry; check KEYMAN_SIGNIN_ENDPOINT and any proxy.");
         }
-        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or SocketException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             throw new KeymanException(ExitCodes.Network, $"Cannot reach the AWS federation endpoint {federation}",
                 "Check your network and proxy (HTTPS_PROXY), then retry.", e);

@@ -3,6 +3,8 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Keyman.Core.Aws;
+using Keyman.Core.Aws.Profiles;
+using Keyman.Core.Http;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Bedrock;
@@ -18,19 +20,25 @@ public sealed class BedrockClient : IDisposable
     private const string EventStreamContentType = "application/vnd.amazon.eventstream";
     private const int MaxInferenceProfilePages = 100;
 
-    private readonly HttpClient _http;
-    private readonly BedrockSigner _signer;
+    /// <summary>SigV4 signing name of the control plane and the runtime alike.</summary>
+    public const string SigningName = "bedrock";
+
+    private readonly HttpPipeline _pipeline;
+    private readonly HttpPipeline? _ownPipeline;
+    private readonly AwsRequestSigner _signer;
     private readonly ILog _log;
+    private HttpClient? _http;
+    private HttpClient? _stream;
     private readonly TimeProvider _time;
     private readonly string? _roleArn;
 
-    public BedrockClient(AwsSession session, IEnvironment environment, ILog log, TimeProvider? time = null, HttpMessageHandler? handler = null)
-        : this((session ?? throw new ArgumentNullException(nameof(session))).Credentials, session.Region, environment, log, time, handler)
+    public BedrockClient(AwsSession session, IEnvironment environment, ILog log, TimeProvider? time = null, HttpPipeline? pipeline = null)
+        : this((session ?? throw new ArgumentNullException(nameof(session))).Credentials, session.Region, environment, log, time, pipeline)
     {
     }
 
-    /// <param name="handler">Sends the HTTP requests (tests, proxies). Not disposed. Must not follow redirects.</param>
-    public BedrockClient(AwsSigningCredentials credentials, string region, IEnvironment environment, ILog log, TimeProvider? time = null, HttpMessageHandler? handler = null)
+    /// <param name="pipeline">Makes the HTTP clients (the run's shared pipeline; tests give theirs). Not disposed; null for a new one.</param>
+    public BedrockClient(AwsSigningCredentials credentials, string region, IEnvironment environment, ILog log, TimeProvider? time = null, HttpPipeline? pipeline = null)
     {
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentException.ThrowIfNullOrEmpty(region);
@@ -39,14 +47,11 @@ public sealed class BedrockClient : IDisposable
         _time = time ?? TimeProvider.System;
         Region = region;
         _roleArn = credentials.RoleArn;
-        _signer = new BedrockSigner(credentials, region, _time);
+        _signer = new AwsRequestSigner(credentials, region, SigningName, _time);
         var endpoints = new AwsEndpoints(environment);
         ControlPlaneEndpoint = endpoints.Configured(AwsEndpoints.Bedrock) ?? DefaultEndpoint("bedrock", region);
         RuntimeEndpoint = endpoints.Configured(AwsEndpoints.BedrockRuntime) ?? DefaultEndpoint("bedrock-runtime", region);
-        _http = handler is null
-            ? new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: true)
-            : new HttpClient(handler, disposeHandler: false);
-        _http.Timeout = Timeout.InfiniteTimeSpan;
+        _pipeline = pipeline ?? (_ownPipeline = new HttpPipeline(environment));
     }
 
     public string Region { get; }
@@ -63,11 +68,40 @@ public sealed class BedrockClient : IDisposable
 
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromSeconds(20);
 
-    /// <summary>Time until the response headers arrive (model generation included for InvokeModel).</summary>
+    /// <summary>Deadline of one attempt, the whole answer included (model generation included for InvokeModel).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a response stream may send nothing before the call fails (the model is still writing otherwise).</summary>
+    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest JSON answer accepted.</summary>
+    public long MaxResponseBytes { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>A number in [0, 1) for backoff jitter; tests fix it.</summary>
     internal Func<double> Jitter { get; init; } = Random.Shared.NextDouble;
+
+    /// <summary>
+    /// Bedrock's retries: throttling and 5xx answers (by status or x-amzn-ErrorType), never a network failure (an
+    /// InvokeModel that may have run is billed).
+    /// </summary>
+    internal RetryPolicy Policy => new()
+    {
+        Service = "Bedrock",
+        MaxAttempts = MaxAttempts,
+        BaseDelay = BaseDelay,
+        MaxDelay = MaxDelay,
+        Jitter = Jitter,
+        AttemptTimeout = RequestTimeout,
+        MaxResponseBytes = MaxResponseBytes,
+        NetworkFailures = NetworkRetry.Never,
+        IsRetryable = static r => BedrockErrors.IsRetryable((int)r.StatusCode,
+            r.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? BedrockErrors.ParseErrorType(types.FirstOrDefault()) : null),
+    };
+
+    private HttpClient Http => _http ??= _pipeline.CreateClient(Policy, _log, _time, HttpTarget.Aws, _signer);
+
+    /// <summary>For the event stream: the deadline covers the answer's headers; the body is read as it comes.</summary>
+    private HttpClient Stream => _stream ??= _pipeline.CreateClient(Policy with { BufferResponse = false }, _log, _time, HttpTarget.Aws, _signer);
 
     /// <summary>https://{prefix}.{region}.amazonaws.com (amazonaws.com.cn in China).</summary>
     public static Uri DefaultEndpoint(string prefix, string region)
@@ -198,7 +232,12 @@ public sealed class BedrockClient : IDisposable
         yield return new AnthropicStreamCompleted(stopReason, stopSequence, usage, messageId, model);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http?.Dispose();
+        _stream?.Dispose();
+        _ownPipeline?.Dispose();
+    }
 
     /// <summary>The next Anthropic event of the stream, skipping non-chunk events; null at the end.</summary>
     private async Task<AnthropicStreamEvent?> NextEventAsync(EventStreamReader reader, BedrockCallContext context, CancellationToken cancellationToken)
@@ -206,9 +245,17 @@ public sealed class BedrockClient : IDisposable
         while (true)
         {
             EventStreamMessage? message;
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(StreamIdleTimeout);
             try
             {
-                message = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                message = await reader.ReadAsync(idle.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new BedrockException(ExitCodes.Network,
+                    $"Bedrock's response stream in {Region} sent nothing for {StreamIdleTimeout.TotalSeconds:0.#} s (after {reader.MessageCount} messages)",
+                    "The connection probably stalled; retry.", null, null, ex);
             }
             catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
@@ -259,81 +306,68 @@ public sealed class BedrockClient : IDisposable
         return await ReadBodyAsync(response, context, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends with retries; returns a successful response or throws a mapped failure.</summary>
+    /// <summary>Sends through the retry pipeline (each attempt signed afresh); returns a successful response or throws a mapped failure.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri endpoint, string pathAndQuery, byte[]? body, string acceptHeader, string accept,
         BedrockCallContext context, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         var uri = Combine(endpoint, pathAndQuery);
-        for (var attempt = 1; ; attempt++)
+        using var request = new HttpRequestMessage(method, uri);
+        request.Headers.TryAddWithoutValidation(acceptHeader, accept);
+        if (body is not null)
         {
-            using var request = new HttpRequestMessage(method, uri);
-            request.Headers.TryAddWithoutValidation(acceptHeader, accept);
-            if (body is not null)
-            {
-                request.Content = new ByteArrayContent(body);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            }
-
-            await _signer.SignAsync(request, body, cancellationToken).ConfigureAwait(false);
-            _log.Debug($"{method} {uri} (attempt {attempt})");
-
-            HttpResponseMessage response;
-            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            {
-                timeout.CancelAfter(RequestTimeout);
-                try
-                {
-                    response = await _http.SendAsync(request, completion, timeout.Token).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or OperationCanceledException)
-                {
-                    throw BedrockErrors.FromNetwork(ex is OperationCanceledException ? new TimeoutException($"No answer within {RequestTimeout}", ex) : ex, context);
-                }
-            }
-
-            var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
-            _log.Debug($"-> {(int)response.StatusCode}{(requestId is null ? "" : $" (request id {requestId})")}");
-            if (response.IsSuccessStatusCode)
-            {
-                return response;
-            }
-
-            BedrockException failure;
-            using (response)
-            {
-                var text = await ReadBodyAsync(response, context, cancellationToken).ConfigureAwait(false);
-                var errorType = response.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.FirstOrDefault() : null;
-                string? profile = null;
-                if (context.ModelId is { } model && BedrockErrors.IsOnDemandUnsupported(BedrockErrors.ParseBody(text)?.Text))
-                {
-                    profile = await FindInferenceProfileAsync(model, cancellationToken).ConfigureAwait(false);
-                }
-
-                failure = BedrockErrors.FromResponse((int)response.StatusCode, errorType, text, context, profile);
-            }
-
-            if (!BedrockErrors.IsRetryable(failure) || attempt >= MaxAttempts)
-            {
-                if (attempt > 1)
-                {
-                    throw new BedrockException(failure.ExitCode, $"{failure.Message} (after {attempt} attempts)", failure.Hint, failure.ErrorType, failure.StatusCode);
-                }
-
-                throw failure;
-            }
-
-            var delay = Backoff(attempt);
-            _log.Debug($"Bedrock {failure.ErrorType} (HTTP {failure.StatusCode}); retrying in {delay.TotalMilliseconds:F0} ms");
-            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
+
+        _log.Debug($"{method} {uri}");
+        HttpResponseMessage response;
+        try
+        {
+            var http = completion == HttpCompletionOption.ResponseHeadersRead ? Stream : Http;
+            response = await http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ResponseTooLargeException ex)
+        {
+            throw new BedrockException(ExitCodes.BedrockServiceError, $"Bedrock's answer to {context.Operation} is larger than {ex.Limit / 1024 / 1024} MiB",
+                "A proxy or AWS_ENDPOINT_URL* may point somewhere else; --debug shows the request.", null, null, ex);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is HttpRequestException or IOException or TimeoutException or OperationCanceledException)
+        {
+            throw BedrockErrors.FromNetwork(ex is OperationCanceledException ? new TimeoutException($"No answer within {RequestTimeout}", ex) : ex, context);
+        }
+
+        var requestId = response.Headers.TryGetValues("x-amzn-RequestId", out var ids) ? ids.FirstOrDefault() : null;
+        _log.Debug($"-> {(int)response.StatusCode}{(requestId is null ? "" : $" (request id {requestId})")}");
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        BedrockException failure;
+        using (response)
+        {
+            var text = await ReadBodyAsync(response, context, cancellationToken).ConfigureAwait(false);
+            var errorType = response.Headers.TryGetValues("x-amzn-ErrorType", out var types) ? types.FirstOrDefault() : null;
+            string? profile = null;
+            if (context.ModelId is { } model && BedrockErrors.IsOnDemandUnsupported(BedrockErrors.ParseBody(text)?.Text))
+            {
+                profile = await FindInferenceProfileAsync(model, cancellationToken).ConfigureAwait(false);
+            }
+
+            failure = BedrockErrors.FromResponse((int)response.StatusCode, errorType, text, context, profile);
+        }
+
+        var attempts = request.Options.TryGetValue(RetryHandler.Attempts, out var made) ? made : 1;
+        if (attempts > 1)
+        {
+            throw new BedrockException(failure.ExitCode, $"{failure.Message} (after {attempts} attempts)", failure.Hint, failure.ErrorType, failure.StatusCode);
+        }
+
+        throw failure;
     }
 
     /// <summary>Exponential backoff with "equal jitter": half the step fixed, half random, so delays grow but never line up.</summary>
-    internal TimeSpan Backoff(int attempt)
-    {
-        var step = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1));
-        return TimeSpan.FromMilliseconds(step / 2 + Jitter() * step / 2);
-    }
+    internal TimeSpan Backoff(int attempt) => Policy.Backoff(attempt);
 
     private async Task<string?> FindInferenceProfileAsync(string modelId, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Keyman.Core.Http;
 
 namespace Keyman.Core.Bedrock;
 
@@ -87,9 +88,9 @@ public static partial class BedrockErrors
         ArgumentNullException.ThrowIfNull(ex);
         ArgumentNullException.ThrowIfNull(context);
         var host = context.Endpoint?.Host ?? "Bedrock";
-        var dns = Find<SocketException>(ex) is { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }
-            || Find<HttpRequestException>(ex) is { HttpRequestError: HttpRequestError.NameResolutionError };
-        var timeout = Find<TimeoutException>(ex) is not null || ex is TaskCanceledException;
+        var dns = ExceptionChain.Find<SocketException>(ex) is { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain }
+            || ExceptionChain.Find<HttpRequestException>(ex) is { HttpRequestError: HttpRequestError.NameResolutionError };
+        var timeout = ExceptionChain.Find<TimeoutException>(ex) is not null || ex is TaskCanceledException;
         var what = dns ? "the name does not resolve" : timeout ? "the request timed out" : OneLine(ex.Message);
         return new KeymanException(ExitCodes.Network,
             $"Cannot reach Bedrock in {context.Region} at {host} ({what}; is Bedrock available there?)",
@@ -98,9 +99,10 @@ public static partial class BedrockErrors
     }
 
     /// <summary>Whether the error is worth retrying after a backoff.</summary>
-    public static bool IsRetryable(BedrockException ex) =>
-        ex.ErrorType is { } type && (IsThrottling(type) || Normalize(type) is "serviceunavailableexception" or "internalserverexception")
-        || ex.StatusCode is 429 or 500 or 502 or 503 or 504;
+    /// <summary>Throttling and server-side failures, by error type or status: worth another attempt after a pause.</summary>
+    public static bool IsRetryable(int? statusCode, string? errorType) =>
+        errorType is { } type && (IsThrottling(type) || Normalize(type) is "serviceunavailableexception" or "internalserverexception")
+        || statusCode is 429 or 500 or 502 or 503 or 504;
 
     internal static bool IsOnDemandUnsupported(string? message) =>
         message is not null && message.Contains("on-demand throughput", StringComparison.OrdinalIgnoreCase)
@@ -228,29 +230,11 @@ public static partial class BedrockErrors
     };
 
     /// <summary>An assumed-role session ARN names the role more usefully as the IAM role ARN.</summary>
-    private static string Amazon(string arn)
-    {
-        var assumed = Regex.Match(arn, @"^arn:(?<p>[\w-]+):sts::(?<a>\d+):assumed-role/(?<r>[^/]+)/");
-        return assumed.Success ? $"arn:{assumed.Groups["p"].Value}:iam::{assumed.Groups["a"].Value}:role/{assumed.Groups["r"].Value}" : arn;
-    }
+    private static string Amazon(string arn) => Aws.AwsArn.RoleOf(arn);
 
     private static string? OneLine(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.ReplaceLineEndings(" ").Trim();
 
     private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
-
-    private static T? Find<T>(Exception? ex)
-        where T : Exception
-    {
-        for (; ex is not null; ex = ex.InnerException)
-        {
-            if (ex is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
 
     [GeneratedRegex(@"User: (?<user>\S+) is not authorized to perform: (?<action>[\w:-]+?)(?: on resource: (?<resource>\S+?))?(?=[.,]?(?:\s|$))")]
     private static partial Regex AccessDeniedRegex();

@@ -1,5 +1,7 @@
 using System.Globalization;
 using Keyman.Core.Aws;
+using Keyman.Core.Aws.Profiles;
+using Keyman.Core.Aws.Sts;
 using Keyman.Core.Bedrock;
 using Keyman.Core.Config;
 using Keyman.Core.Okta;
@@ -39,7 +41,7 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
     public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken cancellationToken)
     {
         var checks = new List<DoctorCheck> { CheckKeymanConfig() };
-        var profiles = new AwsProfiles(context.Environment, context.Log, context.Time);
+        var profiles = new AwsProfiles(context.Environment, context.Log, context.Time, context.Http);
 
         AwsProfilePlan? plan = null;
         checks.Add(Run("AWS profile", () =>
@@ -63,7 +65,8 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
         checks.Add(await RunAsync("STS GetCallerIdentity", async () =>
         {
             session = await profiles.ResolveAsync(options.Profile, options.Region, cancellationToken).ConfigureAwait(false);
-            var identity = await profiles.GetCallerIdentityAsync(session, cancellationToken).ConfigureAwait(false);
+            var identity = await new StsClient(context.Environment, context.Log, context.Time, context.Http)
+                .GetCallerIdentityAsync(session.Credentials, session.Region, cancellationToken).ConfigureAwait(false);
             return (CheckStatus.Pass, $"account {identity.Account}, {identity.Arn}");
         }).ConfigureAwait(false));
 
@@ -72,7 +75,7 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
             return Skipped(checks, "Bedrock ListFoundationModels", "Bedrock InvokeModel");
         }
 
-        using var bedrock = new BedrockClient(session, context.Environment, context.Log, context.Time);
+        using var bedrock = new BedrockClient(session, context.Environment, context.Log, context.Time, context.Http);
         BedrockCatalog? catalog = null;
         checks.Add(await RunAsync("Bedrock ListFoundationModels", async () =>
         {

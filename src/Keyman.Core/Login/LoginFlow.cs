@@ -1,5 +1,7 @@
 using System.Globalization;
 using Keyman.Core.Aws;
+using Keyman.Core.Aws.Sts;
+using Keyman.Core.Http;
 using Keyman.Core.Config;
 using Keyman.Core.Okta;
 
@@ -38,7 +40,6 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     private KeymanConfig? _config;
     private Uri? _baseUrl;
     private string? _username;
-    private HttpMessageHandler? _oktaHandler;
     private OktaClient? _okta;
     private OktaAuthenticator? _authenticator;
     private OktaSessions? _sessions;
@@ -51,7 +52,6 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     public void Dispose()
     {
         _okta?.Dispose();
-        _oktaHandler?.Dispose();
     }
 
     public async Task<LoginResult> RunAsync(KeymanConfig config, CancellationToken cancellationToken)
@@ -73,8 +73,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var username = _username = ResolveUsername(config.Username, env);
         log.Info($"Keyman \U0001F510 v{context.Version}");
 
-        _oktaHandler = context.HttpHandlerFactory();
-        _okta = new OktaClient(baseUrl, _oktaHandler, log, context.Time);
+        _okta = new OktaClient(baseUrl, context.Http, log, context.Time);
         _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor });
         _sessions = new OktaSessions(context, _okta, _authenticator, baseUrl, username, config);
 
@@ -125,7 +124,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var env = context.Environment;
         var region = config.EffectiveRegion;
         log.Info($"Starting AWS session for {region}");
-        var sts = new StsLogin(env, log);
+        var sts = new StsClient(env, log, context.Time, context.Http);
         var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken);
         var issuedAt = context.Time.GetUtcNow();
 
@@ -134,7 +133,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         {
             var sessionName = assertion.RoleSessionName ?? $"keyman-{issuedAt.ToUnixTimeSeconds()}";
             log.Info($"Assuming role: {chainTo}");
-            credentials = await new AwsProfiles(env, log, context.Time).AssumeRoleAsync(
+            credentials = await sts.ChainAsync(
                 credentials, chainTo, config.EffectiveProfile, region, SafeSessionName(sessionName), config.EffectiveDuration, cancellationToken);
             issuedAt = context.Time.GetUtcNow();
         }
@@ -265,7 +264,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         }
 
         IReadOnlyDictionary<string, string> names;
-        using (var handler = context.HttpHandlerFactory())
+        using (var handler = context.Http.CreateHandler(AccountAliases.RetryPolicy, context.Log, context.Time, HttpTarget.Aws))
         {
             names = await new AccountAliases(handler, context.Environment, context.Log).LookUpAsync(assertion, formAction, cancellationToken);
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Keyman.Core.Http;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Okta;
@@ -16,41 +17,50 @@ public sealed class OktaClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly ILog _log;
-    private readonly TimeProvider _time;
     private readonly OktaClientOptions _options;
     private readonly string _userAgent;
 
     /// <param name="baseUrl">The org, from <see cref="OktaOrg.Resolve"/>.</param>
-    /// <param name="handler">
-    /// Transport; it must not follow redirects or manage cookies itself (see <see cref="CreateDefaultHandler"/>).
-    /// The caller keeps ownership of it.
-    /// </param>
-    public OktaClient(Uri baseUrl, HttpMessageHandler handler, ILog log, TimeProvider time, OktaClientOptions? options = null)
+    /// <param name="pipeline">Makes the HTTP client (retries, deadlines, the shared connection pool); tests give it their handler.</param>
+    public OktaClient(Uri baseUrl, HttpPipeline pipeline, ILog log, TimeProvider time, OktaClientOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
-        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(pipeline);
         BaseUrl = new Uri(baseUrl.GetLeftPart(UriPartial.Authority) + "/");
         _log = log;
-        _time = time;
         _options = options ?? new OktaClientOptions();
-        _http = new HttpClient(handler, disposeHandler: false) { Timeout = _options.RequestTimeout };
+        _http = pipeline.CreateClient(RetryPolicy(_options), log, time);
         var version = _options.ProductVersion ?? typeof(OktaClient).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
         _userAgent = $"keyman/{version}";
+    }
+
+    /// <summary>
+    /// Okta's retries: network failures and 5xx, a POST never again once it may have reached Okta; 429s waited out
+    /// until X-Rate-Limit-Reset, within a cap.
+    /// </summary>
+    public static RetryPolicy RetryPolicy(OktaClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new RetryPolicy
+        {
+            Service = "Okta",
+            MaxAttempts = options.MaxAttempts,
+            BaseDelay = options.RetryBaseDelay,
+            MaxDelay = TimeSpan.FromSeconds(20),
+            Jitter = options.Jitter,
+            AttemptTimeout = options.RequestTimeout,
+            MaxResponseBytes = options.MaxResponseBytes,
+            NetworkFailures = NetworkRetry.UnsentOrIdempotent,
+            IsRetryable = static r => (int)r.StatusCode >= 500,
+            MaxRateLimitWaits = options.MaxRateLimitWaits,
+            MaxRateLimitWait = options.MaxRateLimitWait,
+        };
     }
 
     public Uri BaseUrl { get; }
 
     /// <summary>The Okta session id, sent as the <c>sid</c> cookie. Set it to reuse a cached session.</summary>
     public string? SessionId { get; set; }
-
-    /// <summary>A handler suitable for Okta: no automatic redirects, no cookie container (the client sends sid itself).</summary>
-    public static HttpMessageHandler CreateDefaultHandler() => new SocketsHttpHandler
-    {
-        AllowAutoRedirect = false,
-        UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.All,
-        ConnectTimeout = TimeSpan.FromSeconds(15),
-    };
 
     public void Dispose() => _http.Dispose();
 
@@ -368,76 +378,41 @@ public sealed class OktaClient : IDisposable
         $"Okta at {url.GetLeftPart(UriPartial.Path)} answered with {mediaType ?? "an unknown content type"} (HTTP {status}) instead of JSON",
         $"A captive portal, proxy or wrong org URL may be in the way; open {OktaOrg.Display(BaseUrl)} in a browser to check.");
 
-    /// <summary>Sends one request with retries; returns the final response (any status except 429 and retried 5xx).</summary>
+    /// <summary>Sends one request through the retry pipeline; returns the final response (any status except an exhausted 429).</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, byte[]? body, string accept, CancellationToken cancellationToken)
     {
-        var attempt = 0;
-        var rateLimitWaits = 0;
-        var rateLimitWaited = TimeSpan.Zero;
-        while (true)
+        using var request = BuildRequest(method, url, body, accept);
+        HttpResponseMessage response;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            attempt++;
-            using var request = BuildRequest(method, url, body, accept);
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                var reason = e is HttpRequestException ? e.Message : $"no answer within {_options.RequestTimeout.TotalSeconds:0} s";
-
-                // A POST that may have reached Okta is not sent again: a second factor verify would replay the code or
-                // push twice, a second authn would count toward lockout. Only a connection that never opened is safe.
-                var neverSent = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.ProxyTunnelError };
-                if (attempt >= _options.MaxAttempts || (method == HttpMethod.Post && !neverSent))
-                {
-                    throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(BaseUrl)}: {reason}",
-                        "Check your network or VPN connection and the org URL in your config.", e);
-                }
-
-                var delay = Backoff(attempt);
-                _log.Debug($"{method} {url.AbsolutePath} failed ({reason}); retrying in {delay.TotalSeconds:0.#} s");
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            _log.Debug($"{method} {url.AbsolutePath} -> {(int)response.StatusCode}");
-            RememberSessionCookie(response, url);
-
-            if (response.StatusCode == HttpStatusCode.TooManyRequests)
-            {
-                var wait = RateLimitWait(response);
-                response.Dispose();
-                if (rateLimitWaits >= _options.MaxRateLimitWaits || rateLimitWaited + wait > _options.MaxRateLimitWait)
-                {
-                    var detail = rateLimitWaited > TimeSpan.Zero
-                        ? $"still limited after waiting {rateLimitWaited.TotalSeconds:0} s"
-                        : $"the limit resets in {Math.Ceiling(wait.TotalSeconds):0} s";
-                    throw new KeymanException(ExitCodes.RateLimited, $"Okta rate limit hit for {url.AbsolutePath}; {detail}",
-                        "Wait a minute and run keyman again; if it keeps happening, another tool may be flooding your Okta org.");
-                }
-
-                rateLimitWaits++;
-                rateLimitWaited += wait;
-                attempt--;
-                _log.Warning($"Okta rate limit hit; waiting {Math.Ceiling(wait.TotalSeconds):0} s");
-                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if ((int)response.StatusCode >= 500 && attempt < _options.MaxAttempts)
-            {
-                var delay = Backoff(attempt);
-                _log.Debug($"Okta answered {(int)response.StatusCode}; retrying in {delay.TotalSeconds:0.#} s");
-                response.Dispose();
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            return response;
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
+        catch (ResponseTooLargeException e)
+        {
+            throw new KeymanException(ExitCodes.OktaError, $"Okta's answer for {url.AbsolutePath} is larger than {e.Limit / 1024} KiB",
+                $"Check that {OktaOrg.Display(BaseUrl)} is your Okta org and that no proxy rewrites its answers.", e);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            var reason = e is HttpRequestException ? e.Message : e is TimeoutException ? e.Message : $"no answer within {_options.RequestTimeout.TotalSeconds:0} s";
+            throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(BaseUrl)}: {reason}",
+                "Check your network or VPN connection and the org URL in your config.", e);
+        }
+
+        RememberSessionCookie(response, url);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            request.Options.TryGetValue(RetryHandler.RateLimitWaited, out var waited);
+            request.Options.TryGetValue(RetryHandler.RateLimitReset, out var reset);
+            response.Dispose();
+            var detail = waited > TimeSpan.Zero
+                ? $"still limited after waiting {waited.TotalSeconds:0} s"
+                : reset == TimeSpan.MaxValue ? "the limit does not reset for a long time" : $"the limit resets in {Math.Ceiling(reset.TotalSeconds):0} s";
+            throw new KeymanException(ExitCodes.RateLimited, $"Okta rate limit hit for {url.AbsolutePath}; {detail}",
+                "Wait a minute and run keyman again; if it keeps happening, another tool may be flooding your Okta org.");
+        }
+
+        return response;
     }
 
     private HttpRequestMessage BuildRequest(HttpMethod method, Uri url, byte[]? body, string accept)
@@ -481,25 +456,5 @@ public sealed class OktaClient : IDisposable
                 _log.Debug("Okta set a new session cookie");
             }
         }
-    }
-
-    private TimeSpan Backoff(int attempt) => _options.RetryBaseDelay * Math.Pow(2, attempt - 1);
-
-    private TimeSpan RateLimitWait(HttpResponseMessage response)
-    {
-        if (response.Headers.TryGetValues("X-Rate-Limit-Reset", out var values)
-            && long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var epoch))
-        {
-            var wait = DateTimeOffset.FromUnixTimeSeconds(epoch) - _time.GetUtcNow();
-            // Okta's reset is whole seconds; one extra second avoids hitting the same window again.
-            return wait <= TimeSpan.Zero ? TimeSpan.FromSeconds(1) : wait + TimeSpan.FromSeconds(1);
-        }
-
-        if (response.Headers.RetryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        return TimeSpan.FromSeconds(5);
     }
 }

@@ -72,7 +72,14 @@ public sealed class OktaClientOptions
     /// <summary>Total time spent waiting for rate limits, per request.</summary>
     public TimeSpan MaxRateLimitWait { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Deadline of one attempt, the whole answer included.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The largest answer accepted (JSON or the app page).</summary>
+    public long MaxResponseBytes { get; init; } = 2 * 1024 * 1024;
+
+    /// <summary>Backoff jitter in [0, 1]; tests fix it.</summary>
+    internal Func<double>? Jitter { get; init; } = Random.Shared.NextDouble;
 
     public int MaxRedirects { get; init; } = 10;
 

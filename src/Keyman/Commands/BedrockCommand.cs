@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Keyman.Cli.Console;
 using Keyman.Core;
-using Keyman.Core.Aws;
+using Keyman.Core.Aws.Profiles;
 using Keyman.Core.Bedrock;
 
 namespace Keyman.Cli.Commands;
@@ -31,8 +31,8 @@ internal abstract class BedrockCommand : KeymanCommand
 
     protected sealed override async Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
     {
-        var session = await new AwsProfiles(context.Environment, context.Log).ResolveAsync(parse.GetValue(Aws.Profile), parse.GetValue(Aws.Region), cancellationToken);
-        using var client = new BedrockClient(session, context.Environment, context.Log);
+        var session = await new AwsProfiles(context.Environment, context.Log, context.Time, context.Http).ResolveAsync(parse.GetValue(Aws.Profile), parse.GetValue(Aws.Region), cancellationToken);
+        using var client = new BedrockClient(session, context.Environment, context.Log, context.Time, context.Http);
         return await ExecuteAsync(parse, context, client, cancellationToken);
     }
 }

@@ -90,7 +90,7 @@ internal sealed class LoginCommand(RootCommand root, CliHost host) : LoginFlowCo
 
     private static async Task PrintConsoleUrlAsync(KeymanContext context, LoginResult result, KeymanConfig config, bool open, CancellationToken cancellationToken)
     {
-        using var handler = context.HttpHandlerFactory();
+        using var handler = context.Http.CreateHandler(ConsoleSignin.RetryPolicy, context.Log, context.Time, Keyman.Core.Http.HttpTarget.Aws);
         var signin = new ConsoleSignin(context.Environment, handler, context.Log);
         var duration = result.Chained ? Math.Min(config.EffectiveDuration, ConsoleSignin.ChainedMaxDuration) : config.EffectiveDuration;
         var url = await signin.CreateLoginUrlAsync(result.Credentials, result.SamlFormAction, result.Role.Partition,

@@ -505,7 +505,8 @@ public sealed class CredentialsFileTests : IDisposable
             """;
         var role = new AwsRole("arn:aws:iam::123456789012:role/Dev", SamlFixtures.Provider1);
         var assertion = SamlAssertion.Parse(SamlFixtures.Base64(SamlFixtures.Prefixed($"{SamlFixtures.Provider1},{role.RoleArn}")));
-        var sts = new StsLogin(new DictionaryEnvironment(new Dictionary<string, string>(), _dir), new Support.RecordingLog(), new FixedAnswer(answer));
+        using var pipeline = new Keyman.Core.Http.HttpPipeline(transport: new FixedAnswer(answer));
+        var sts = new Keyman.Core.Aws.Sts.StsClient(new DictionaryEnvironment(new Dictionary<string, string>(), _dir), new Support.RecordingLog(), pipeline: pipeline);
 
         var creds = await sts.AssumeRoleWithSamlAsync(role, assertion, 3600, "us-east-1", CancellationToken.None);
         Assert.Contains('\n', creds.SecretAccessKey); // the SDK hands the line break through

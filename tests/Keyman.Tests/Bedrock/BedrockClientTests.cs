@@ -7,7 +7,8 @@ using Keyman.Core.Bedrock;
 using Keyman.Sandbox.Sts;
 using Keyman.Tests.Okta;
 using Keyman.Tests.Support;
-using static Keyman.Tests.Bedrock.BedrockSignerTests;
+using Keyman.Core.Http;
+using static Keyman.Tests.Http.AwsRequestSignerTests;
 
 namespace Keyman.Tests.Bedrock;
 
@@ -22,7 +23,7 @@ public class BedrockClientTests
     private readonly RecordingLog _log = new();
 
     private BedrockClient Client(string region = "us-east-1", params (string, string)[] env) =>
-        new(Session, region, new DictionaryEnvironment(env.ToDictionary(e => e.Item1, e => e.Item2), "/home/t"), _log, _clock, _http) { Jitter = () => 0.5 };
+        new(Session, region, new DictionaryEnvironment(env.ToDictionary(e => e.Item1, e => e.Item2), "/home/t"), _log, _clock, new HttpPipeline(transport: _http)) { Jitter = () => 0.5 };
 
     private static Action<HttpResponseMessage> ErrorType(string type) => r => r.Headers.TryAddWithoutValidation("x-amzn-ErrorType", type);
 
@@ -195,14 +196,12 @@ public class BedrockClientTests
             return _rest.Read(buffer, offset, count);
         }
 
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var array = new byte[buffer.Length];
-            return new ValueTask<int>(ReadAsync(array, 0, array.Length, cancellationToken).ContinueWith(t =>
-            {
-                array.AsSpan(0, t.Result).CopyTo(buffer.Span);
-                return t.Result;
-            }, TaskScheduler.Default));
+            var n = await ReadAsync(array, 0, array.Length, cancellationToken);
+            array.AsMemory(0, n).CopyTo(buffer);
+            return n;
         }
 
         public override void Flush()
@@ -236,6 +235,31 @@ public class BedrockClientTests
         gate.SetResult();
         Assert.True(await second);
         Assert.Equal(new AnthropicTextDelta("is Atlanta."), enumerator.Current);
+    }
+
+    [Fact]
+    public async Task A_stream_that_stalls_after_its_first_event_fails_after_the_idle_timeout()
+    {
+        var first = HappyStream.Take(3).SelectMany(b => b).ToArray();
+        var rest = HappyStream.Skip(3).SelectMany(b => b).ToArray();
+        _http.On(HttpMethod.Post, StreamPath, _ => EventStreamResponse(new GatedStream(first, rest, Task.Delay(Timeout.Infinite))));
+        using var client = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/home/t"), _log, _clock,
+            new HttpPipeline(transport: _http)) { StreamIdleTimeout = TimeSpan.FromMilliseconds(300) };
+
+        var texts = new List<string>();
+        var run = Task.Run(async () =>
+        {
+            await foreach (var update in client.InvokeModelWithResponseStreamAsync(Sonnet, AnthropicRequest.FromPrompt("q")))
+            {
+                texts.Add(((AnthropicTextDelta)update).Text);
+            }
+        });
+        Assert.Same(run, await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(20))));
+        var ex = await Assert.ThrowsAsync<BedrockException>(() => run);
+
+        Assert.Equal(ExitCodes.Network, ex.ExitCode);
+        Assert.StartsWith("Bedrock's response stream in us-east-1 sent nothing for 0.3 s", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(["The capital "], texts);
     }
 
     [Fact]
@@ -401,8 +425,8 @@ public class BedrockClientTests
     [Fact]
     public async Task Backoff_is_capped_and_jittered()
     {
-        using var low = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, _http) { Jitter = () => 0 };
-        using var high = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, _http) { Jitter = () => 0.999 };
+        using var low = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, new HttpPipeline(transport: _http)) { Jitter = () => 0 };
+        using var high = new BedrockClient(Session, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), "/h"), _log, _clock, new HttpPipeline(transport: _http)) { Jitter = () => 0.999 };
         Assert.Equal(TimeSpan.FromSeconds(10), low.Backoff(10));
         Assert.True(high.Backoff(10) <= TimeSpan.FromSeconds(20));
         Assert.True(high.Backoff(2) > low.Backoff(2));

@@ -1,4 +1,5 @@
 using System.Net;
+using Keyman.Core.Http;
 using Keyman.Core.Okta;
 using Keyman.Tests.Support;
 
@@ -94,7 +95,7 @@ internal sealed class OktaHarness : IDisposable
     {
         Interaction = new ScriptedInteraction(answers);
         Time = time ?? new InstantTimeProvider();
-        Client = new OktaClient(new Uri(OktaFixtures.Base), Handler, Log, Time, options ?? new OktaClientOptions { ProductVersion = "1.2.3" });
+        Client = new OktaClient(new Uri(OktaFixtures.Base), new HttpPipeline(transport: Handler), Log, Time, options ?? new OktaClientOptions { ProductVersion = "1.2.3", Jitter = () => 1 });
         Authenticator = new OktaAuthenticator(Client, Interaction, Log, Time, mfa ?? new MfaOptions());
     }
 

@@ -3,25 +3,28 @@ using Amazon.Runtime;
 using Amazon.Runtime.Signing;
 using Keyman.Core.Aws;
 
-namespace Keyman.Core.Bedrock;
+namespace Keyman.Core.Http;
 
 /// <summary>
-/// Signs Bedrock requests with SigV4 through AWSSDK.Core's public signer (signing name "bedrock" for both the control
-/// plane and the runtime). The signer canonicalises the path as sent, percent-encoded again (non-S3 rule), so
+/// Signs AWS requests with SigV4 through AWSSDK.Core's public signer, for one signing name (Bedrock uses "bedrock" for
+/// both the control plane and the runtime; STS "sts"). The signer canonicalises the path as sent, percent-encoded again (non-S3 rule), so
 /// /model/x-v2%3A0/invoke signs as /model/x-v2%253A0/invoke; the session token is signed as X-Amz-Security-Token.
 /// </summary>
-public sealed class BedrockSigner
+public sealed class AwsRequestSigner
 {
-    public const string SigningName = "bedrock";
 
     private static readonly string[] SignedContentHeaders = ["content-type"];
+    private static readonly string[] SignatureHeaders = ["Authorization", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Content-SHA256"];
 
     private readonly AWSCredentials _credentials;
     private readonly RegionEndpoint _region;
     private readonly TimeProvider _time;
+    private readonly string _service;
 
-    public BedrockSigner(AwsSigningCredentials credentials, string region, TimeProvider? time = null)
+    public AwsRequestSigner(AwsSigningCredentials credentials, string region, string service, TimeProvider? time = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(service);
+        _service = service;
         ArgumentNullException.ThrowIfNull(credentials);
         ArgumentException.ThrowIfNullOrEmpty(region);
         _credentials = credentials.SessionToken is null
@@ -43,6 +46,12 @@ public sealed class BedrockSigner
             RequestUri = uri,
             Content = body ?? [],
         };
+        foreach (var name in SignatureHeaders)
+        {
+            // A retry signs afresh: the previous attempt's signature must not be signed again.
+            request.Headers.Remove(name);
+        }
+
         foreach (var (name, values) in request.Headers)
         {
             if (name.StartsWith("x-amz", StringComparison.OrdinalIgnoreCase) && !name.Equals("x-amz-date", StringComparison.OrdinalIgnoreCase)
@@ -67,7 +76,7 @@ public sealed class BedrockSigner
         {
             Credentials = _credentials,
             Region = _region,
-            Service = SigningName,
+            Service = _service,
             SignedAt = _time.GetUtcNow().UtcDateTime,
         };
         var result = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);

@@ -1,127 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Amazon;
-using Amazon.Runtime;
-using Amazon.SecurityToken;
-using Amazon.SecurityToken.Model;
+using Keyman.Core.Aws.Sts;
+using Keyman.Core.Http;
 using Keyman.Core.Ui;
 
-namespace Keyman.Core.Aws;
-
-/// <summary>Where a set of AWS credentials came from.</summary>
-public enum AwsCredentialOrigin
-{
-    /// <summary>AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN.</summary>
-    Environment,
-
-    /// <summary>Static keys in the shared credentials file (~/.aws/credentials).</summary>
-    CredentialsFile,
-
-    /// <summary>Printed by the profile's credential_process command.</summary>
-    CredentialProcess,
-
-    /// <summary>Static keys in the config file (~/.aws/config).</summary>
-    ConfigFile,
-
-    /// <summary>sts:AssumeRole for a profile's role_arn.</summary>
-    AssumedRole,
-}
-
-/// <summary>
-/// Credentials to sign AWS requests with, and where they came from. <see cref="ToString"/> never shows the secret key
-/// or the session token.
-/// </summary>
-public sealed record AwsSigningCredentials(
-    string AccessKeyId,
-    string SecretAccessKey,
-    string? SessionToken,
-    DateTimeOffset? Expiration,
-    AwsCredentialOrigin Origin,
-    string? Profile,
-    string? FilePath,
-    string? RoleArn = null)
-{
-    public bool IsExpired(DateTimeOffset now) => Expiration is { } expiration && expiration <= now;
-
-    /// <summary>For messages: "profile default in /home/me/.aws/credentials", "the AWS_ACCESS_KEY_ID environment variables", …</summary>
-    public string Describe() => Origin switch
-    {
-        AwsCredentialOrigin.Environment => "the AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables",
-        AwsCredentialOrigin.AssumedRole => $"role {RoleArn} (assumed for profile {Profile})",
-        AwsCredentialOrigin.CredentialProcess => $"the credential_process of profile {Profile}",
-        _ => $"profile {Profile} in {FilePath}",
-    };
-
-    public override string ToString() =>
-        $"AwsSigningCredentials {{ AccessKeyId = {AccessKeyId}, SecretAccessKey = ***, SessionToken = {(SessionToken is null ? "null" : "***")}, "
-        + $"Expiration = {(Expiration is { } e ? AwsCredentials.FormatRfc3339(e) : "unknown")}, Origin = {Origin}, Profile = {Profile}, FilePath = {FilePath}, RoleArn = {RoleArn} }}";
-}
-
-/// <summary>One sts:AssumeRole step of a profile chain: <see cref="Profile"/>'s role_arn, assumed with <see cref="SourceProfile"/>'s credentials.</summary>
-public sealed record AwsRoleLink(
-    string Profile,
-    string RoleArn,
-    string SourceProfile,
-    string? RoleSessionName,
-    string? ExternalId,
-    int? DurationSeconds);
-
-/// <summary>
-/// A profile resolved without any network call: the region, the base credentials (possibly missing or expired) and the
-/// roles to assume on top of them. <c>keyman doctor</c> reports this; <see cref="AwsProfiles.ResolveAsync"/> acts on it.
-/// </summary>
-public sealed record AwsProfilePlan(
-    string Profile,
-    string ProfileOrigin,
-    string Region,
-    string RegionOrigin,
-    string ConfigPath,
-    string CredentialsPath,
-    string BaseProfile,
-    AwsSigningCredentials? BaseCredentials,
-    IReadOnlyList<AwsRoleLink> Roles,
-    string? BaseCredentialProcess = null)
-{
-    /// <summary>The role the profile finally acts as, when it has a role_arn.</summary>
-    public string? TargetRoleArn => Roles.Count > 0 ? Roles[^1].RoleArn : null;
-
-    /// <summary>One line for doctor: "source profile default: credentials expire at …" / "expired at … — run keyman" / "no credentials — run keyman".</summary>
-    public string DescribeBaseCredentials(DateTimeOffset now)
-    {
-        var who = BaseCredentials?.Origin == AwsCredentialOrigin.Environment
-            ? "environment credentials"
-            : Roles.Count > 0 ? $"source profile {BaseProfile}" : $"profile {BaseProfile}";
-        if (BaseCredentials is null && BaseCredentialProcess is not null)
-        {
-            return $"{who}: credentials from credential_process ({BaseCredentialProcess})";
-        }
-
-        if (BaseCredentials is null)
-        {
-            return $"{who}: no credentials in {CredentialsPath} — run keyman";
-        }
-
-        if (BaseCredentials.Expiration is not { } expiration)
-        {
-            return $"{who}: credentials from {BaseCredentials.Describe()}, expiry unknown";
-        }
-
-        return BaseCredentials.IsExpired(now)
-            ? $"{who}: credentials expired at {AwsCredentials.FormatRfc3339(expiration)} — run keyman"
-            : $"{who}: credentials expire at {AwsCredentials.FormatRfc3339(expiration)}";
-    }
-}
-
-/// <summary>What sts:GetCallerIdentity says about a set of credentials.</summary>
-public sealed record CallerIdentity(string Account, string Arn, string UserId);
-
-/// <summary>Credentials ready to sign with, for a profile and region.</summary>
-public sealed record AwsSession(AwsProfilePlan Plan, AwsSigningCredentials Credentials)
-{
-    public string Profile => Plan.Profile;
-
-    public string Region => Plan.Region;
-}
+namespace Keyman.Core.Aws.Profiles;
 
 /// <summary>
 /// Resolves credentials and region for a named AWS profile the way the AWS CLI does: environment keys (unless a profile
@@ -136,15 +19,15 @@ public sealed class AwsProfiles
     private readonly IEnvironment _environment;
     private readonly ILog _log;
     private readonly TimeProvider _time;
-    private readonly HttpMessageHandler? _stsHandler;
+    private readonly HttpPipeline? _pipeline;
 
-    /// <param name="stsHandler">Sends STS requests instead of the SDK's own client (tests, proxies). Not disposed.</param>
-    public AwsProfiles(IEnvironment environment, ILog log, TimeProvider? time = null, HttpMessageHandler? stsHandler = null)
+    /// <param name="pipeline">The run's HTTP pipeline, for the STS calls of role chains (tests give theirs).</param>
+    public AwsProfiles(IEnvironment environment, ILog log, TimeProvider? time = null, HttpPipeline? pipeline = null)
     {
         _environment = environment ?? throw new ArgumentNullException(nameof(environment));
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _time = time ?? TimeProvider.System;
-        _stsHandler = stsHandler;
+        _pipeline = pipeline;
     }
 
     /// <summary>Retries of one STS call after throttling, 5xx and network errors.</summary>
@@ -348,179 +231,16 @@ public sealed class AwsProfiles
         }
 
         _log.Debug($"AWS profile {plan.Profile} ({plan.ProfileOrigin}), region {plan.Region} ({plan.RegionOrigin}); base credentials from {credentials.Describe()}");
-        foreach (var link in plan.Roles)
+        if (plan.Roles.Count > 0)
         {
-            credentials = await AssumeRoleAsync(credentials, link, plan.Region, cancellationToken).ConfigureAwait(false);
+            var sts = new StsClient(_environment, _log, _time, _pipeline) { MaxErrorRetry = MaxErrorRetry, Timeout = Timeout };
+            foreach (var link in plan.Roles)
+            {
+                credentials = await sts.AssumeRoleAsync(credentials, link, plan.Region, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         return new AwsSession(plan, credentials);
-    }
-
-    /// <summary>
-    /// Keyman's own role chaining (assume_role_arn / --assume-role): sts:AssumeRole into <paramref name="roleArn"/> with
-    /// the credentials the SAML role just got. Chained sessions are capped at one hour by AWS, so longer durations are lowered.
-    /// </summary>
-    /// <exception cref="KeymanException">AssumeRoleRefused, AwsCredentialsExpired or Network, as for a profile's role_arn.</exception>
-    public async Task<AwsCredentials> AssumeRoleAsync(AwsCredentials source, string roleArn, string profile, string region,
-        string? sessionName, int durationSeconds, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(source);
-        ArgumentException.ThrowIfNullOrEmpty(roleArn);
-        var signing = new AwsSigningCredentials(source.AccessKeyId, source.SecretAccessKey, source.SessionToken, source.Expiration,
-            AwsCredentialOrigin.AssumedRole, profile, null, source.AssumedRoleArn);
-        var link = new AwsRoleLink(profile, roleArn, profile, sessionName, null, Math.Min(durationSeconds, 3600));
-        var issued = await AssumeRoleAsync(signing, link, region, cancellationToken).ConfigureAwait(false);
-        return new AwsCredentials(issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken!,
-            issued.Expiration ?? _time.GetUtcNow().AddSeconds(link.DurationSeconds!.Value), roleArn);
-    }
-
-    /// <summary>Asks STS who these credentials are (sts:GetCallerIdentity, which no IAM policy can deny).</summary>
-    public async Task<CallerIdentity> GetCallerIdentityAsync(AwsSession session, CancellationToken cancellationToken)
-    {
-        var configured = new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts);
-        var endpoint = configured ?? AwsEndpoints.DefaultSts(session.Region);
-        try
-        {
-            using var client = CreateClient(session.Credentials, session.Region, configured);
-            var response = await client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
-            return new CallerIdentity(response.Account, response.Arn, response.UserId);
-        }
-        catch (AmazonServiceException service) when (service.ErrorCode is "ExpiredToken" or "ExpiredTokenException" or "InvalidClientTokenId" or "SignatureDoesNotMatch")
-        {
-            throw new KeymanException(ExitCodes.AwsCredentialsExpired,
-                $"AWS STS does not accept the credentials of {session.Credentials.Describe()} ({service.ErrorCode}: {OneLine(service.Message)})",
-                "They are expired or invalid: run keyman to log in again.", service);
-        }
-        catch (Exception ex) when (StsClients.IsNetworkFailure(ex) && !cancellationToken.IsCancellationRequested)
-        {
-            throw new KeymanException(ExitCodes.Network, $"Cannot reach AWS STS at {endpoint}",
-                "Check your network, proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, then retry.", ex);
-        }
-    }
-
-    private async Task<AwsSigningCredentials> AssumeRoleAsync(AwsSigningCredentials source, AwsRoleLink link, string region, CancellationToken cancellationToken)
-    {
-        var configured = new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts);
-        var endpoint = configured ?? AwsEndpoints.DefaultSts(region);
-        var sessionName = link.RoleSessionName ?? $"keyman-{_time.GetUtcNow().ToUnixTimeSeconds()}";
-        _log.Debug($"Assuming role: {link.RoleArn}");
-        _log.Debug($"STS endpoint: {endpoint}; session name {sessionName}; source credentials from {source.Describe()}");
-        try
-        {
-            using var client = CreateClient(source, region, configured);
-            var request = new AssumeRoleRequest { RoleArn = link.RoleArn, RoleSessionName = sessionName };
-            if (link.ExternalId is not null)
-            {
-                request.ExternalId = link.ExternalId;
-            }
-
-            if (link.DurationSeconds is { } duration)
-            {
-                request.DurationSeconds = duration;
-            }
-
-            var response = await client.AssumeRoleAsync(request, cancellationToken).ConfigureAwait(false);
-            var issued = response.Credentials;
-            if (issued is null || string.IsNullOrEmpty(issued.AccessKeyId) || string.IsNullOrEmpty(issued.SecretAccessKey)
-                || string.IsNullOrEmpty(issued.SessionToken))
-            {
-                throw new KeymanException(ExitCodes.AssumeRoleRefused, $"AWS STS answered AssumeRole for {link.RoleArn} without complete credentials",
-                    "Retry; if it persists, check AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL and any proxy in between.");
-            }
-
-            DateTimeOffset? expiration = issued.Expiration is { } e
-                ? new DateTimeOffset(e.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(e, DateTimeKind.Utc) : e.ToUniversalTime(), TimeSpan.Zero)
-                : null;
-            _log.Debug($"Assumed {link.RoleArn}; credentials expire at {(expiration is { } x ? AwsCredentials.FormatRfc3339(x) : "(unknown)")}");
-            return new AwsSigningCredentials(issued.AccessKeyId, issued.SecretAccessKey, issued.SessionToken, expiration,
-                AwsCredentialOrigin.AssumedRole, link.Profile, null, link.RoleArn);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            throw MapStsFailure(ex, source, link, endpoint);
-        }
-    }
-
-    private AmazonSecurityTokenServiceClient CreateClient(AwsSigningCredentials source, string region, Uri? configured)
-    {
-        AWSCredentials credentials = source.SessionToken is null
-            ? new BasicAWSCredentials(source.AccessKeyId, source.SecretAccessKey)
-            : new SessionAWSCredentials(source.AccessKeyId, source.SecretAccessKey, source.SessionToken);
-        return StsClients.Create(credentials, region, configured, _stsHandler, MaxErrorRetry, Timeout);
-    }
-
-    private Exception MapStsFailure(Exception ex, AwsSigningCredentials source, AwsRoleLink link, Uri endpoint)
-    {
-        if (ex is KeymanException)
-        {
-            return ex;
-        }
-
-        if (ex is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode))
-        {
-            var detail = OneLine(service.Message);
-            switch (service.ErrorCode)
-            {
-                case "AccessDenied" or "AccessDeniedException":
-                    var caller = CallerRole(detail);
-                    var from = caller ?? $"the role in {source.Describe()}";
-                    return new KeymanException(ExitCodes.AssumeRoleRefused,
-                        $"AWS refused to let {from} assume {link.RoleArn} (role_arn of profile '{link.Profile}'): {detail}",
-                        $"The trust policy of {link.RoleArn} must allow sts:AssumeRole from {from}"
-                        + (link.ExternalId is not null ? " with the profile's external_id" : "")
-                        + ", and that role needs sts:AssumeRole on it. Send this to your DevOps team; also check role_arn in the profile.", ex);
-                case "ExpiredToken" or "ExpiredTokenException" or "RequestExpired":
-                    return new KeymanException(ExitCodes.AwsCredentialsExpired,
-                        $"The AWS credentials of {source.Describe()} are expired (STS: {detail})", "Run keyman to log in again.", ex);
-                case "InvalidClientTokenId" or "UnrecognizedClientException" or "SignatureDoesNotMatch" or "IncompleteSignature":
-                    return new KeymanException(ExitCodes.AwsCredentialsExpired,
-                        $"AWS STS does not accept the credentials of {source.Describe()} ({service.ErrorCode}: {detail})",
-                        "They are expired or invalid: run keyman to log in again. If that doesn't help, check this machine's clock.", ex);
-                case "ValidationError" when detail.Contains("Duration", StringComparison.OrdinalIgnoreCase):
-                    return new KeymanException(ExitCodes.AssumeRoleRefused,
-                        $"AWS refused duration_seconds {link.DurationSeconds} for {link.RoleArn}: {detail}",
-                        $"Lower duration_seconds of profile '{link.Profile}' (roles assumed from another role are capped at 3600), or remove it.", ex);
-                case "RegionDisabledException":
-                    return new KeymanException(ExitCodes.AssumeRoleRefused,
-                        $"AWS STS is not activated in the region of {endpoint} for this account: {detail}",
-                        "Use another region (--region or the profile's region), or ask DevOps to activate STS there.", ex);
-                default:
-                    return new KeymanException(ExitCodes.AssumeRoleRefused,
-                        $"AWS STS refused AssumeRole for {link.RoleArn} ({service.ErrorCode}): {detail}",
-                        "Run with --debug for details; check role_arn of the profile with your DevOps team.", ex);
-            }
-        }
-
-        if (ex is TypeInitializationException)
-        {
-            return new KeymanException(ExitCodes.Config, "The AWS SDK cannot parse the AWS config or credentials file",
-                "Fix or remove the malformed line (every line must be a [section], key = value, or a comment).", ex);
-        }
-
-        if (StsClients.IsNetworkFailure(ex))
-        {
-            return new KeymanException(ExitCodes.Network, $"Cannot reach AWS STS at {endpoint}",
-                "Check your network, proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, then retry.", ex);
-        }
-
-        return new KeymanException(ExitCodes.AssumeRoleRefused, $"AWS STS AssumeRole for {link.RoleArn} failed: {OneLine(ex.Message)}",
-            "Run with --debug for details.", ex);
-    }
-
-    /// <summary>"User: arn:aws:sts::1:assumed-role/Dev/jane is not authorized…" -> arn:aws:iam::1:role/Dev.</summary>
-    internal static string? CallerRole(string message)
-    {
-        var match = Regex.Match(message, @"User: (?<arn>arn:[\w-]+:(?:sts|iam)::\d+:[^\s]+)");
-        if (!match.Success)
-        {
-            return null;
-        }
-
-        var arn = match.Groups["arn"].Value;
-        var assumed = Regex.Match(arn, @"^arn:(?<partition>[\w-]+):sts::(?<account>\d+):assumed-role/(?<role>[^/]+)/");
-        return assumed.Success
-            ? $"arn:{assumed.Groups["partition"].Value}:iam::{assumed.Groups["account"].Value}:role/{assumed.Groups["role"].Value}"
-            : arn;
     }
 
     private AwsSigningCredentials? EnvironmentCredentials()
@@ -625,7 +345,7 @@ public sealed class AwsProfiles
                 "Replace it with the role ARN from your DevOps team, e.g. role_arn = arn:aws:iam::123456789012:role/my-bedrock-role.");
         }
 
-        if (!Regex.IsMatch(roleArn, @"^arn:[\w-]+:iam::\d{12}:role/.+$"))
+        if (!AwsArn.IsRoleArn(roleArn))
         {
             throw new KeymanException(ExitCodes.AwsProfileInvalid, $"role_arn of AWS profile '{profile}' is not a role ARN: '{roleArn}'",
                 "A role ARN looks like arn:aws:iam::123456789012:role/my-bedrock-role.");

@@ -1,9 +1,11 @@
 using Keyman.Core;
 using Keyman.Core.Aws;
+using Keyman.Core.Aws.Profiles;
+using Keyman.Core.Aws.Sts;
 using Keyman.Tests.Sandbox;
 using Keyman.Tests.Support;
 
-namespace Keyman.Tests.Bedrock;
+namespace Keyman.Tests.Aws.Profiles;
 
 /// <summary>The role chain against the in-process sandbox's STS, which verifies SigV4 and the trust relationships.</summary>
 public sealed class AwsProfilesSandboxTests : SandboxTestBase, IDisposable

@@ -2,12 +2,15 @@ using System.Net;
 using System.Text;
 using Keyman.Core;
 using Keyman.Core.Aws;
+using Keyman.Core.Aws.Sts;
+using Keyman.Core.Http;
 using Keyman.Tests.Support;
+using Keyman.Tests.Okta;
 using static Keyman.Tests.Aws.SamlFixtures;
 
-namespace Keyman.Tests.Aws;
+namespace Keyman.Tests.Aws.Sts;
 
-public class StsLoginTests
+public class StsClientTests
 {
     private const string SecretKey = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1";
     private const string Token = "FwoGZXIvYXdzEXAMPLESESSIONTOKENabcdefghijklmnop";
@@ -31,11 +34,11 @@ public class StsLoginTests
     private static string Error(string code, string message, string type = "Sender") =>
         $"""<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>{type}</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>r-1</RequestId></ErrorResponse>""";
 
-    private static (StsLogin Sts, RecordingLog Log) Create(StubHandler handler, params (string, string)[] env)
+    private static (StsClient Sts, RecordingLog Log) Create(StubHandler handler, params (string, string)[] env)
     {
         var log = new RecordingLog();
         var environment = new DictionaryEnvironment(env.ToDictionary(e => e.Item1, e => e.Item2), "/home/t");
-        return (new StsLogin(environment, log, handler) { MaxErrorRetry = 1 }, log);
+        return (new StsClient(environment, log, new InstantTimeProvider(), new HttpPipeline(transport: handler)) { MaxErrorRetry = 1 }, log);
     }
 
     private static void AssertNoSecrets(RecordingLog log, Exception? ex = null)
@@ -189,6 +192,36 @@ public class StsLoginTests
         Assert.Equal(ExitCodes.Network, ex.ExitCode);
         Assert.Equal("Cannot reach AWS STS at https://sts.eu-central-1.amazonaws.com/", ex.Message);
         AssertNoSecrets(log, ex);
+    }
+
+    [Fact]
+    public async Task An_answer_that_never_finishes_fails_at_the_deadline()
+    {
+        var handler = new StallingHandler();
+        var environment = new DictionaryEnvironment(new Dictionary<string, string>(), "/home/t");
+        var sts = new StsClient(environment, new RecordingLog(), new InstantTimeProvider(), new HttpPipeline(transport: handler))
+        {
+            MaxErrorRetry = 0,
+            Timeout = TimeSpan.FromMilliseconds(300),
+        };
+
+        var call = sts.AssumeRoleWithSamlAsync(Dev, Assertion, 3600, "eu-central-1", CancellationToken.None);
+        Assert.Same(call, await Task.WhenAny(call, Task.Delay(TimeSpan.FromSeconds(20))));
+        var ex = await Assert.ThrowsAsync<KeymanException>(() => call);
+
+        Assert.Equal(ExitCodes.Network, ex.ExitCode);
+        Assert.Equal("Cannot reach AWS STS at https://sts.eu-central-1.amazonaws.com/ (no answer within 0.3 s)", ex.Message);
+    }
+
+    /// <summary>Sends the status line and the first bytes of the body, then nothing more.</summary>
+    private sealed class StallingHandler : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var pipe = new System.IO.Pipelines.Pipe();
+            pipe.Writer.WriteAsync("<AssumeRoleWithSAMLResponse>"u8.ToArray(), cancellationToken).AsTask().Wait(cancellationToken);
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StreamContent(pipe.Reader.AsStream()) });
+        }
     }
 
     [Fact]

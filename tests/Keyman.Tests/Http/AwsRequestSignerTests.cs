@@ -1,12 +1,12 @@
 using System.Text;
 using Keyman.Core.Aws;
-using Keyman.Core.Bedrock;
+using Keyman.Core.Http;
 using Keyman.Sandbox.Sts;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Keyman.Tests.Bedrock;
+namespace Keyman.Tests.Http;
 
-public class BedrockSignerTests
+public class AwsRequestSignerTests
 {
     internal const string KeyId = "ASIAEXAMPLEKEY123456";
     internal const string Secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY1";
@@ -51,7 +51,7 @@ public class BedrockSignerTests
         request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("Accept", "application/json");
 
-        await new BedrockSigner(Session, "us-east-1", new FakeTimeProvider(At)).SignAsync(request, body, CancellationToken.None);
+        await new AwsRequestSigner(Session, "us-east-1", "bedrock", new FakeTimeProvider(At)).SignAsync(request, body, CancellationToken.None);
 
         Assert.Equal("/model/anthropic.claude-3-5-sonnet-20241022-v2%3A0/invoke", request.RequestUri!.PathAndQuery);
         var captured = Capture(request, body);
@@ -76,7 +76,7 @@ public class BedrockSignerTests
     public async Task Get_with_query_is_signed()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "https://bedrock.eu-west-1.amazonaws.com/foundation-models?byProvider=Anthropic");
-        await new BedrockSigner(Session with { SessionToken = null }, "eu-west-1", new FakeTimeProvider(At)).SignAsync(request, null, CancellationToken.None);
+        await new AwsRequestSigner(Session with { SessionToken = null }, "eu-west-1", "bedrock", new FakeTimeProvider(At)).SignAsync(request, null, CancellationToken.None);
         var captured = Capture(request, []);
         Assert.False(captured.Headers.ContainsKey("X-Amz-Security-Token"));
         Assert.Contains("/eu-west-1/bedrock/aws4_request", captured.Headers["Authorization"], StringComparison.Ordinal);

@@ -1,9 +1,11 @@
 using Keyman.Core;
 using Keyman.Core.Aws;
+using Keyman.Core.Aws.Profiles;
+using Keyman.Core.Aws.Sts;
 using Keyman.Tests.Support;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Keyman.Tests.Bedrock;
+namespace Keyman.Tests.Aws.Profiles;
 
 public sealed class AwsProfilesTests : IDisposable
 {
@@ -266,8 +268,8 @@ public sealed class AwsProfilesTests : IDisposable
     public void Caller_role_is_read_from_sts_access_denied()
     {
         Assert.Equal("arn:aws:iam::111111111111:role/Developer",
-            AwsProfiles.CallerRole("User: arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com is not authorized to perform: sts:AssumeRole on resource: x"));
-        Assert.Null(AwsProfiles.CallerRole("Access denied"));
+            StsErrors.CallerRole("User: arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com is not authorized to perform: sts:AssumeRole on resource: x"));
+        Assert.Null(StsErrors.CallerRole("Access denied"));
     }
 
     [Fact]
