@@ -38,8 +38,13 @@ public sealed class StsLogin
     /// <exception cref="KeymanException">
     /// ExitCodes.StsRefused when STS refuses the assertion or role; ExitCodes.Network when STS cannot be reached.
     /// </exception>
+    /// <param name="freshAssertion">
+    /// Gets a new assertion from Okta for the retry with the fallback duration: STS takes an assertion once, even for
+    /// a call it then refuses. Without it the retry sends the same assertion again.
+    /// </param>
     public async Task<AwsCredentials> AssumeRoleWithSamlAsync(
-        AwsRole role, SamlAssertion assertion, int durationSeconds, string region, CancellationToken cancellationToken)
+        AwsRole role, SamlAssertion assertion, int durationSeconds, string region, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<SamlAssertion>>? freshAssertion = null)
     {
         ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(assertion);
@@ -78,6 +83,11 @@ public sealed class StsLogin
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw Map(ex, role, assertion, endpoint, region);
+        }
+
+        if (freshAssertion is not null)
+        {
+            assertion = await freshAssertion(cancellationToken).ConfigureAwait(false);
         }
 
         try

@@ -20,6 +20,11 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
             await Task.Delay(state.Faults.LatencyMs, http.RequestAborted);
         }
 
+        if (service == "okta")
+        {
+            OktaHeaders(http);
+        }
+
         if (service == "okta" && await OktaFaultAsync(http, path))
         {
             Log(http, path, service);
@@ -31,6 +36,25 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         {
             Log(http, path, service);
         }
+    }
+
+    /// <summary>
+    /// What every answer of a real org carries: an X-Okta-Request-Id (the id support asks for), and redirects with an
+    /// absolute Location on the org's own origin.
+    /// </summary>
+    private static void OktaHeaders(HttpContext http)
+    {
+        http.Response.Headers["X-Okta-Request-Id"] = RandomTokens.OktaRequestId();
+        http.Response.OnStarting(() =>
+        {
+            var location = http.Response.Headers.Location.ToString();
+            if (location.Length > 0 && Uri.TryCreate(location, UriKind.Relative, out _) && location.StartsWith('/'))
+            {
+                http.Response.Headers.Location = OktaJson.OrgUrl(http.Request) + location;
+            }
+
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>True when the request was answered with a fault.</summary>

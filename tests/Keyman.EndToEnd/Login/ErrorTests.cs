@@ -159,7 +159,7 @@ public sealed class SessionAndDebugTests
         var run = world.RunAsync([], Answer.With("Password: $", World.Password));
 
         // While Keyman polls the push that nobody approves, Okta's transaction (5 minutes) runs out.
-        using var http = new HttpClient();
+        using var http = world.NewHttpClient();
         for (var i = 0; i < 100 && !(await http.GetStringAsync($"{world.Url}/_sandbox/requests")).Contains("/verify", StringComparison.Ordinal); i++)
         {
             await Task.Delay(100);
