@@ -122,11 +122,6 @@ public sealed class SessionTokenGrant
     public bool Used { get; set; }
 
     public bool MfaVerified { get; init; }
-
-    /// <summary>Set when the token finishes an app step-up: it belongs to that session.</summary>
-    public string? BoundSessionId { get; init; }
-
-    public string? StepUpAppInstanceId { get; init; }
 }
 
 public sealed class OktaSession

@@ -134,21 +134,11 @@ internal static class SessionEndpoints
         return grant.Used || grant.ExpiresAt <= state.Now ? null : grant;
     }
 
-    /// <summary>A session for a redeemed token: the bound session for a step-up token, else a new one.</summary>
+    /// <summary>A new session for a redeemed token (a step-up ends in a redirect for the existing session, not in a token).</summary>
     internal static OktaSession StartSession(SandboxState state, SessionTokenGrant grant)
     {
         grant.Used = true;
         var now = state.Now;
-        if (grant.BoundSessionId is not null && FindSession(state, grant.BoundSessionId) is { } bound)
-        {
-            if (grant.StepUpAppInstanceId is not null)
-            {
-                bound.SteppedUpApps.Add(grant.StepUpAppInstanceId);
-            }
-
-            return bound;
-        }
-
         var session = new OktaSession
         {
             Id = RandomTokens.SessionId(),
@@ -159,11 +149,6 @@ internal static class SessionEndpoints
             LastFactorVerification = grant.MfaVerified ? now : null,
         };
         session.Touch(now, state.Settings);
-        if (grant.StepUpAppInstanceId is not null)
-        {
-            session.SteppedUpApps.Add(grant.StepUpAppInstanceId);
-        }
-
         state.Sessions[session.Id] = session;
         return session;
     }
