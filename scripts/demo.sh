@@ -16,8 +16,7 @@ start_sandbox
 
 export HOME="$work/home"
 export AWS_ENDPOINT_URL="$url"          # STS (and later Bedrock) of the sandbox, for Keyman and the AWS CLI alike
-export SSL_CERT_FILE="$sandbox_ca"      # Keyman (.NET on Linux reads OpenSSL's SSL_CERT_FILE) trusts the sandbox's CA
-export AWS_CA_BUNDLE="$sandbox_ca"      # and so do the AWS CLI and boto3
+# start_sandbox exported SSL_CERT_FILE (Keyman) and AWS_CA_BUNDLE (the AWS CLI) = the sandbox's CA.
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE
 mkdir -p "$HOME/.config" "$HOME/.aws"
 

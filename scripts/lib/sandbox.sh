@@ -5,7 +5,8 @@
 #   start_sandbox [ARGS…]   builds and starts keyman-sandbox; sets
 #     url          its https base URL (Okta, STS, Bedrock, sign-in), with a certificate from the sandbox's own CA
 #     http_url     the same services over plain http (the control endpoints /_sandbox/… too)
-#     sandbox_ca   the CA's PEM file: trust it with SSL_CERT_FILE (Keyman), AWS_CA_BUNDLE (AWS CLI, boto3), curl --cacert
+#     sandbox_ca   the CA's PEM file, exported as SSL_CERT_FILE (Keyman: .NET reads OpenSSL's variable) and AWS_CA_BUNDLE
+#                  (AWS CLI, boto3), so the script's clients take the TLS path users take; curl needs --cacert "$sandbox_ca"
 #     sandbox_pid
 work=$(mktemp -d)
 tracked=()
@@ -28,4 +29,5 @@ start_sandbox() {
   http_url=$(sed -n 1p "$work/url")
   url=$(sed -n 2p "$work/url")
   sandbox_ca="$work/url.ca.pem"
+  export SSL_CERT_FILE="$sandbox_ca" AWS_CA_BUNDLE="$sandbox_ca"
 }
