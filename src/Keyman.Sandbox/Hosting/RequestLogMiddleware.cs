@@ -15,6 +15,9 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
     {
         var path = http.Request.Path.Value ?? "/";
         var service = ServiceOf(path);
+        // The entry's time is when the request came in: a client may have its answer (and move the clock) before
+        // the entry is written.
+        var received = state.Now;
         if (service != "control" && state.Faults.LatencyMs > 0)
         {
             await Task.Delay(state.Faults.LatencyMs, http.RequestAborted);
@@ -27,14 +30,14 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
 
         if (service == "okta" && await OktaFaultAsync(http, path))
         {
-            Log(http, path, service);
+            Log(http, path, service, received);
             return;
         }
 
         await next(http);
         if (service != "control")
         {
-            Log(http, path, service);
+            Log(http, path, service, received);
         }
     }
 
@@ -110,12 +113,12 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         return false;
     }
 
-    private void Log(HttpContext http, string path, string service)
+    private void Log(HttpContext http, string path, string service, DateTimeOffset received)
     {
         var action = http.Items.TryGetValue(ActionItem, out var a) ? a as string : null;
         lock (state.Sync)
         {
-            state.RequestLog.Add(new RequestLogEntry(state.Now, http.Request.Method, path, action, http.Response.StatusCode, service)
+            state.RequestLog.Add(new RequestLogEntry(received, http.Request.Method, path, action, http.Response.StatusCode, service)
             {
                 Seq = state.RequestLog.Count + 1,
             });
