@@ -2,7 +2,8 @@
 # The how-to's whole journey against the bundled sandbox, with no Okta account: builds Keyman, starts the sandbox
 # (Okta + STS on 127.0.0.1), logs in as the how-to's user (password, then the AWS app's own MFA step-up with a
 # Google Authenticator code), writes the "default" profile, and lets the AWS CLI use it, directly and through the
-# how-to's role_arn + source_profile chain. Everything happens in a throw-away home folder.
+# how-to's role_arn + source_profile chain. Everything happens in a throw-away home folder. All of it goes over HTTPS
+# with the sandbox's own CA, trusted the way a corporate CA is: SSL_CERT_FILE for Keyman, AWS_CA_BUNDLE for the AWS CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -15,6 +16,7 @@ start_sandbox
 
 export HOME="$work/home"
 export AWS_ENDPOINT_URL="$url"          # STS (and later Bedrock) of the sandbox, for Keyman and the AWS CLI alike
+# start_sandbox exported SSL_CERT_FILE (Keyman) and AWS_CA_BUNDLE (the AWS CLI) = the sandbox's CA.
 unset AWS_PROFILE AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE
 mkdir -p "$HOME/.config" "$HOME/.aws"
 
@@ -43,7 +45,7 @@ region = us-east-1
 INI
 
 step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
-totp() { curl -fsS "$url/_sandbox/totp?user=gina@example.com&factor=GOOGLE" | sed -n 's/.*"code":"\([0-9]*\)".*/\1/p'; }
+totp() { curl -fsS --cacert "$sandbox_ca" "$url/_sandbox/totp?user=gina@example.com&factor=GOOGLE" | sed -n 's/.*"code":"\([0-9]*\)".*/\1/p'; }
 
 step "cat ~/.config/aws_okta_keyman.yml"
 cat "$HOME/.config/aws_okta_keyman.yml"

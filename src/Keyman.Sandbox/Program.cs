@@ -2,9 +2,11 @@ using System.Globalization;
 using Keyman.Sandbox.Hosting;
 
 // keyman-sandbox: emulates the Okta and AWS STS endpoints Keyman uses. See README.md.
-const string Usage = "usage: keyman-sandbox [--port N] [--scenario FILE.json] [--ready-file PATH] [--latency-ms N] [--time-scale N] [--fault NAME[=N] ...]";
+const string Usage = "usage: keyman-sandbox [--port N] [--https-port N] [--scenario FILE.json] [--ready-file PATH] [--ca-file PATH] [--latency-ms N] [--time-scale N] [--fault NAME[=N] ...]";
 
 var port = 0;
+var httpsPort = 0;
+string? caFile = null;
 var latencyMs = 0;
 double? timeScale = null;
 string? scenarioPath = null;
@@ -18,6 +20,8 @@ try
         switch (args[i])
         {
             case "--port": port = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+            case "--https-port": httpsPort = int.Parse(Value(), CultureInfo.InvariantCulture); break;
+            case "--ca-file": caFile = Value(); break;
             case "--scenario": scenarioPath = Value(); break;
             case "--ready-file": readyFile = Value(); break;
             case "--latency-ms": latencyMs = int.Parse(Value(), CultureInfo.InvariantCulture); break;
@@ -48,7 +52,7 @@ catch (Exception e) when (e is ArgumentException or FormatException or OverflowE
 RunningSandbox sandbox;
 try
 {
-    sandbox = await SandboxHost.StartAsync(new SandboxOptions { Port = port, ScenarioPath = scenarioPath, LatencyMs = latencyMs, Faults = faults, TimeScale = timeScale });
+    sandbox = await SandboxHost.StartAsync(new SandboxOptions { Port = port, HttpsPort = httpsPort, ScenarioPath = scenarioPath, LatencyMs = latencyMs, Faults = faults, TimeScale = timeScale });
 }
 catch (Exception e) when (e is IOException or InvalidDataException or System.Text.Json.JsonException or ArgumentException)
 {
@@ -58,16 +62,24 @@ catch (Exception e) when (e is IOException or InvalidDataException or System.Tex
 
 await using (sandbox)
 {
-    Console.WriteLine($"okta: {sandbox.BaseUrl}");
-    Console.WriteLine($"sts: {sandbox.BaseUrl}");
-    Console.WriteLine($"bedrock: {sandbox.BaseUrl}");
-    Console.WriteLine($"signin: {sandbox.BaseUrl}/federation");
+    // The CA goes beside the ready file (url -> url.ca.pem), and is written before it, so a watcher of the
+    // ready file finds both.
+    caFile ??= readyFile is not null
+        ? Path.ChangeExtension(readyFile, ".ca.pem")
+        : Path.Combine(Path.GetTempPath(), $"keyman-sandbox-{new Uri(sandbox.HttpsUrl).Port}.ca.pem");
+    sandbox.Certificates.WriteAuthorityPem(caFile);
+    Console.WriteLine($"okta: {sandbox.HttpsUrl}");
+    Console.WriteLine($"sts: {sandbox.HttpsUrl}");
+    Console.WriteLine($"bedrock: {sandbox.HttpsUrl}");
+    Console.WriteLine($"signin: {sandbox.HttpsUrl}/federation");
     Console.WriteLine($"control: {sandbox.BaseUrl}/_sandbox");
+    Console.WriteLine($"http: {sandbox.BaseUrl} (every service without TLS)");
+    Console.WriteLine($"ca: {Path.GetFullPath(caFile)}");
     if (readyFile is not null)
     {
-        // Write-then-rename so a watcher never reads a half-written URL.
+        // Line 1 the http base URL, line 2 the https one. Write-then-rename so a watcher never reads half of it.
         var temp = readyFile + ".tmp";
-        await File.WriteAllTextAsync(temp, sandbox.BaseUrl + "\n");
+        await File.WriteAllTextAsync(temp, sandbox.BaseUrl + "\n" + sandbox.HttpsUrl + "\n");
         File.Move(temp, readyFile, overwrite: true);
     }
 

@@ -125,7 +125,8 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var region = config.EffectiveRegion;
         log.Info($"Starting AWS session for {region}");
         var sts = new StsClient(env, log, context.Time, context.Http);
-        var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken);
+        var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken,
+            async ct => (await GetAssertionAsync(_authenticator!, _baseUrl!, _app!.AppId, ct)).Assertion);
         var issuedAt = context.Time.GetUtcNow();
 
         var chainTo = _app?.AssumeRoleArn ?? config.AssumeRoleArn;
@@ -224,10 +225,11 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     private async Task<(SamlAssertion Assertion, Uri? FormAction)> GetAssertionAsync(OktaAuthenticator authenticator, Uri baseUrl, string appId, CancellationToken cancellationToken)
     {
         string? sessionToken = null;
+        var link = appId;
         for (var stepUps = 0; ; stepUps++)
         {
             context.Log.Info($"Getting SAML Assertion from {OktaOrg.Display(baseUrl)}");
-            var page = await authenticator.GetAppPageAsync(appId, sessionToken, cancellationToken);
+            var page = await authenticator.GetAppPageAsync(link, sessionToken, cancellationToken);
             if (page.SamlResponse is { Length: > 0 } saml)
             {
                 return (SamlAssertion.Parse(saml), page.FormAction);
@@ -236,7 +238,10 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             if (page.StepUpStateToken is { } stateToken && stepUps < MaxStepUps)
             {
                 context.Log.Warning("Application-level MFA present; re-authenticating Okta");
-                sessionToken = (await authenticator.StepUpAsync(stateToken, cancellationToken)).SessionToken;
+                // Like Okta's sign-in widget: continue at _links.next (the step-up redirect back to the app) when Okta
+                // names it, else open the app again with the new sessionToken.
+                var stepUp = await authenticator.StepUpAsync(stateToken, cancellationToken);
+                (link, sessionToken) = stepUp.NextUrl is { } next ? (next.AbsoluteUri, null) : (appId, stepUp.SessionToken);
                 continue;
             }
 

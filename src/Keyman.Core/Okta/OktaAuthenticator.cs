@@ -84,10 +84,10 @@ public sealed class OktaAuthenticator
             throw Translate(e, null, inMfa: true);
         }
 
-        var success = await CompleteAsync(transaction, null, cancellationToken).ConfigureAwait(false);
-        _log.Debug("Application-level MFA done (session token received)");
+        var success = await CompleteAsync(transaction, null, cancellationToken, stepUp: true).ConfigureAwait(false);
         var next = success.Links?.Next?.Href is { Length: > 0 } href ? _client.Resolve(href) : null;
-        return new StepUpResult(success.SessionToken!, next);
+        _log.Debug(next is not null ? $"Application-level MFA done ({success.Type ?? "SUCCESS"}, continuing at {next.GetLeftPart(UriPartial.Path)})" : "Application-level MFA done (session token received)");
+        return new StepUpResult(success.SessionToken, next);
     }
 
     /// <inheritdoc cref="OktaClient.GetAwsAppsAsync"/>
@@ -104,7 +104,8 @@ public sealed class OktaAuthenticator
     public Task<OktaSession?> RefreshSessionAsync(CancellationToken cancellationToken) => _client.RefreshSessionAsync(cancellationToken);
 
     /// <summary>Walks the transaction until SUCCESS, answering MFA and skipping a password warning.</summary>
-    private async Task<AuthnTransaction> CompleteAsync(AuthnTransaction transaction, string? username, CancellationToken cancellationToken)
+    /// <param name="stepUp">A step-up may succeed without a sessionToken when it names where to continue (_links.next).</param>
+    private async Task<AuthnTransaction> CompleteAsync(AuthnTransaction transaction, string? username, CancellationToken cancellationToken, bool stepUp = false)
     {
         var who = username ?? "your Okta user";
         for (var step = 0; step < MaxTransactionSteps; step++)
@@ -113,7 +114,7 @@ public sealed class OktaAuthenticator
             switch (status)
             {
                 case "SUCCESS":
-                    if (string.IsNullOrEmpty(transaction.SessionToken))
+                    if (string.IsNullOrEmpty(transaction.SessionToken) && !(stepUp && transaction.Links?.Next?.Href is { Length: > 0 }))
                     {
                         throw new KeymanException(ExitCodes.OktaError, "Okta reported SUCCESS without a session token",
                             "Your org may use Okta Identity Engine features Keyman does not support yet; report this with --debug output.");

@@ -13,9 +13,12 @@ public sealed record OktaSession(string Id, string? Login, DateTimeOffset? Expir
 public sealed record AwsAppLink(string Label, string AppId, Uri LinkUrl);
 
 /// <summary>The result of application-level (step-up) MFA.</summary>
-/// <param name="SessionToken">One-time token (5 minutes) to pass to <see cref="OktaAuthenticator.GetAppPageAsync"/>.</param>
-/// <param name="NextUrl">The transaction's _links.next.href when Okta sent one (where the browser would continue).</param>
-public sealed record StepUpResult(string SessionToken, Uri? NextUrl)
+/// <param name="SessionToken">One-time token (5 minutes) to pass to <see cref="OktaAuthenticator.GetAppPageAsync"/>, when Okta sent one.</param>
+/// <param name="NextUrl">
+/// The transaction's _links.next.href when Okta sent one: for a SESSION_STEP_UP success, /login/step-up/redirect, which
+/// finishes the step-up for the session and leads back to the app (what Okta's sign-in widget opens).
+/// </param>
+public sealed record StepUpResult(string? SessionToken, Uri? NextUrl)
 {
     public override string ToString() => $"StepUpResult {{ SessionToken = (hidden), NextUrl = {NextUrl?.GetLeftPart(UriPartial.Path)} }}";
 }

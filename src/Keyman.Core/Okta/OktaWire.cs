@@ -45,6 +45,9 @@ internal sealed class AuthnTransaction
 
     public string? StateToken { get; init; }
 
+    /// <summary>SESSION_STEP_UP for the success of an app-level step-up (then with _links.next and no sessionToken).</summary>
+    public string? Type { get; init; }
+
     public string? SessionToken { get; init; }
 
     public DateTimeOffset? ExpiresAt { get; init; }

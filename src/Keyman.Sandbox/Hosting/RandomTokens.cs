@@ -6,7 +6,7 @@ namespace Keyman.Sandbox.Hosting;
 internal static class RandomTokens
 {
     private const string Alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    private const string UpperAlnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    private const string Base32Chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
     private const string Base64Chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     public static string Alphanumeric(int length) => RandomNumberGenerator.GetString(Alnum, length);
@@ -23,11 +23,18 @@ internal static class RandomTokens
     /// <summary>Okta session ids (the sid cookie): "102" + 22 characters.</summary>
     public static string SessionId() => "102" + Alphanumeric(22);
 
+    /// <summary>X-Okta-Request-Id values: 27 URL-safe characters.</summary>
+    public static string OktaRequestId() => Alphanumeric(23) + "AAA" + Alphanumeric(1);
+
+    /// <summary>The DT (device token) cookie Okta sets on a client's first sign-in: "DI" + 23 characters.</summary>
+    public static string DeviceToken() => "DI" + Alphanumeric(1) + "-" + Alphanumeric(21);
+
     public static string OktaErrorId() => "oae" + Alphanumeric(22);
 
     public static string SamlId() => "id" + RandomNumberGenerator.GetString("0123456789", 26);
 
-    public static string AccessKeyId() => "ASIA" + RandomNumberGenerator.GetString(UpperAlnum, 16);
+    /// <summary>Temporary access key ids: "ASIA" + 16 characters of the base32 alphabet (A–Z, 2–7), as STS issues them.</summary>
+    public static string AccessKeyId() => "ASIA" + RandomNumberGenerator.GetString(Base32Chars, 16);
 
     public static string SecretAccessKey() => RandomNumberGenerator.GetString(Base64Chars, 40);
 

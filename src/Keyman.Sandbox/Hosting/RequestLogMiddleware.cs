@@ -15,22 +15,49 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
     {
         var path = http.Request.Path.Value ?? "/";
         var service = ServiceOf(path);
+        // The entry's time is when the request came in: a client may have its answer (and move the clock) before
+        // the entry is written.
+        var received = state.Now;
         if (service != "control" && state.Faults.LatencyMs > 0)
         {
             await Task.Delay(state.Faults.LatencyMs, http.RequestAborted);
         }
 
+        if (service == "okta")
+        {
+            OktaHeaders(http);
+        }
+
         if (service == "okta" && await OktaFaultAsync(http, path))
         {
-            Log(http, path, service);
+            Log(http, path, service, received);
             return;
         }
 
         await next(http);
         if (service != "control")
         {
-            Log(http, path, service);
+            Log(http, path, service, received);
         }
+    }
+
+    /// <summary>
+    /// What every answer of a real org carries: an X-Okta-Request-Id (the id support asks for), and redirects with an
+    /// absolute Location on the org's own origin.
+    /// </summary>
+    private static void OktaHeaders(HttpContext http)
+    {
+        http.Response.Headers["X-Okta-Request-Id"] = RandomTokens.OktaRequestId();
+        http.Response.OnStarting(() =>
+        {
+            var location = http.Response.Headers.Location.ToString();
+            if (location.Length > 0 && Uri.TryCreate(location, UriKind.Relative, out _) && location.StartsWith('/'))
+            {
+                http.Response.Headers.Location = OktaJson.OrgUrl(http.Request) + location;
+            }
+
+            return Task.CompletedTask;
+        });
     }
 
     /// <summary>True when the request was answered with a fault.</summary>
@@ -86,12 +113,12 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         return false;
     }
 
-    private void Log(HttpContext http, string path, string service)
+    private void Log(HttpContext http, string path, string service, DateTimeOffset received)
     {
         var action = http.Items.TryGetValue(ActionItem, out var a) ? a as string : null;
         lock (state.Sync)
         {
-            state.RequestLog.Add(new RequestLogEntry(state.Now, http.Request.Method, path, action, http.Response.StatusCode, service)
+            state.RequestLog.Add(new RequestLogEntry(received, http.Request.Method, path, action, http.Response.StatusCode, service)
             {
                 Seq = state.RequestLog.Count + 1,
             });

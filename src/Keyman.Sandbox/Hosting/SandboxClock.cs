@@ -8,6 +8,9 @@ public sealed class SandboxClock(TimeProvider baseClock) : TimeProvider
 {
     private long offsetTicks;
 
+    /// <summary>The clock without the offset: what real-world clients (signing AWS requests) go by.</summary>
+    public TimeProvider Base => baseClock;
+
     public TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);

@@ -10,8 +10,11 @@ namespace Keyman.Sandbox.Hosting;
 
 public sealed class SandboxOptions
 {
-    /// <summary>0 = any free port.</summary>
+    /// <summary>The plain-http port; 0 = any free port.</summary>
     public int Port { get; init; }
+
+    /// <summary>The https port (same endpoints, the sandbox's own CA); 0 = any free port.</summary>
+    public int HttpsPort { get; init; }
 
     /// <summary>A scenario object; wins over <see cref="ScenarioPath"/>. Neither = the built-in default.</summary>
     public ScenarioDocument? Scenario { get; init; }
@@ -55,7 +58,9 @@ public static class SandboxHost
             throw new ArgumentException($"The time scale must be a positive number, not {timeScale}.");
         }
 
-        var state = new SandboxState(scenario, new SandboxClock(options.Clock ?? TimeProvider.System), faults) { TimeScale = timeScale };
+        var clock = options.Clock ?? TimeProvider.System;
+        var certificates = SandboxCertificates.Create(TimeProvider.System.GetUtcNow()); // clients check it by their real clock;
+        var state = new SandboxState(scenario, new SandboxClock(clock), faults) { TimeScale = timeScale };
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = typeof(SandboxHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders(); // stdout carries only the service URLs
@@ -63,6 +68,7 @@ public static class SandboxHost
         {
             k.AddServerHeader = false; // real Okta/AWS don't say "Kestrel"
             k.Listen(IPAddress.Loopback, options.Port);
+            k.Listen(IPAddress.Loopback, options.HttpsPort, listen => listen.UseHttps(certificates.Server));
         });
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(new Idx.IdxStore());
@@ -88,16 +94,22 @@ public static class SandboxHost
         Signin.SamlSigninEndpoints.Map(app);
 
         await app.StartAsync(cancellationToken);
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var port = new Uri(address).Port;
-        return new RunningSandbox(app, state, $"http://127.0.0.1:{port}");
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Select(a => new Uri(a)).ToList();
+        var http = addresses.First(a => a.Scheme == Uri.UriSchemeHttp).Port;
+        var https = addresses.First(a => a.Scheme == Uri.UriSchemeHttps).Port;
+        return new RunningSandbox(app, state, $"http://127.0.0.1:{http}", $"https://127.0.0.1:{https}", certificates);
     }
 }
 
-public sealed class RunningSandbox(WebApplication app, SandboxState state, string baseUrl) : IAsyncDisposable
+public sealed class RunningSandbox(WebApplication app, SandboxState state, string baseUrl, string httpsUrl, SandboxCertificates certificates) : IAsyncDisposable
 {
     /// <summary>e.g. http://127.0.0.1:54321 — the Okta org URL and the STS endpoint at once.</summary>
     public string BaseUrl { get; } = baseUrl;
+
+    /// <summary>e.g. https://127.0.0.1:54322 — the same services over TLS, with a certificate from <see cref="Certificates"/>' CA.</summary>
+    public string HttpsUrl { get; } = httpsUrl;
+
+    public SandboxCertificates Certificates { get; } = certificates;
 
     public SandboxState State { get; } = state;
 
@@ -107,5 +119,6 @@ public sealed class RunningSandbox(WebApplication app, SandboxState state, strin
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        Certificates.Dispose();
     }
 }

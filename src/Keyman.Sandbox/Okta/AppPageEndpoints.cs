@@ -18,6 +18,7 @@ internal static class AppPageEndpoints
             + "<input name=\"username\" type=\"text\"/><input name=\"password\" type=\"password\"/></form></div>"));
         app.MapGet("/login/second-factor", SecondFactorPage);
         app.MapGet("/login/sessionCookieRedirect", SessionCookieRedirect);
+        app.MapGet("/login/step-up/redirect", StepUpRedirect);
     }
 
     private static IResult AppLink(HttpContext http, SandboxState state, string appName, string appInstanceId)
@@ -141,9 +142,40 @@ internal static class AppPageEndpoints
         }
     }
 
+    /// <summary>
+    /// Where a SESSION_STEP_UP success sends the browser: the step-up now counts for the session it was started from
+    /// (the sid cookie), and the browser goes back to the app. Without that session, or with a spent or unfinished
+    /// transaction, it is the sign-in page.
+    /// </summary>
+    private static IResult StepUpRedirect(HttpContext http, SandboxState state)
+    {
+        lock (state.Sync)
+        {
+            var tx = AuthnEndpoints.FinishedStepUp(state, http.Request.Query["stateToken"].FirstOrDefault());
+            var session = SessionEndpoints.CurrentSession(http, state);
+            if (tx is null || session is null || session.Id != tx.BoundSessionId)
+            {
+                return Results.Redirect("/login/login.htm");
+            }
+
+            state.Transactions.Remove(tx.StateToken);
+            session.SteppedUpApps.Add(tx.StepUpAppInstanceId!);
+            session.LastFactorVerification = state.Now;
+            session.Touch(state.Now, state.Settings);
+            return Results.Redirect(tx.FromUri ?? "/");
+        }
+    }
+
     private static IResult SessionCookieRedirect(HttpContext http, SandboxState state)
     {
         var redirectUrl = http.Request.Query["redirectUrl"].FirstOrDefault() ?? "/";
+        if (!IsOwnOrigin(http, redirectUrl))
+        {
+            // Okta redirects only to Trusted Origins (Security > API > Trusted Origins); the sandbox org trusts none
+            // but itself. The token is left unspent.
+            return ErrorPage(403, "403 - Forbidden", "The redirect URL is not a trusted origin of this organization.");
+        }
+
         lock (state.Sync)
         {
             var grant = SessionEndpoints.RedeemSessionToken(state, http.Request.Query["token"].FirstOrDefault());
@@ -157,8 +189,20 @@ internal static class AppPageEndpoints
         }
     }
 
+    /// <summary>A path on this org, or an absolute URL with the org's own scheme, host and port.</summary>
+    private static bool IsOwnOrigin(HttpContext http, string url)
+    {
+        if (url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out var target)
+            && string.Equals(target.GetLeftPart(UriPartial.Authority), OktaJson.OrgUrl(http.Request), StringComparison.OrdinalIgnoreCase);
+    }
+
     internal static void SetSidCookie(HttpContext http, OktaSession session) =>
-        http.Response.Cookies.Append("sid", session.Id, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.None, Secure = false });
+        http.Response.Cookies.Append("sid", session.Id, new CookieOptions { Path = "/", HttpOnly = true, SameSite = SameSiteMode.None, Secure = http.Request.IsHttps });
 
     /// <summary>Okta HTML-encodes '+' and '=' in the SAMLResponse value as hex entities.</summary>
     private static string OktaEntityEncode(string base64) =>

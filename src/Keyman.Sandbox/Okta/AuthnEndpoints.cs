@@ -28,6 +28,19 @@ internal static class AuthnEndpoints
         }
 
         var org = OktaJson.OrgUrl(http.Request);
+        if (http.Request.Cookies["DT"] is null)
+        {
+            // Okta names the device on its first sign-in; remember-device and new-device policies key on it.
+            http.Response.Cookies.Append("DT", RandomTokens.DeviceToken(), new CookieOptions
+            {
+                Path = "/",
+                MaxAge = TimeSpan.FromDays(730),
+                HttpOnly = true,
+                Secure = http.Request.IsHttps,
+                SameSite = http.Request.IsHttps ? SameSiteMode.None : SameSiteMode.Unspecified,
+            });
+        }
+
         var username = OktaJson.String(body, "username");
         var stateToken = OktaJson.String(body, "stateToken");
         lock (state.Sync)
@@ -36,7 +49,7 @@ internal static class AuthnEndpoints
             {
                 // {stateToken} alone: the current state of a transaction (how app-level step-up starts).
                 var tx = FindTransaction(state, stateToken);
-                return tx is null ? OktaJson.InvalidToken() : OktaJson.Json(OktaJson.Transaction(org, tx));
+                return tx is null ? OktaJson.InvalidToken() : OktaJson.Json(OktaJson.Transaction(org, tx, state));
             }
 
             if (string.IsNullOrEmpty(username))
@@ -94,7 +107,7 @@ internal static class AuthnEndpoints
         lock (state.Sync)
         {
             var tx = FindTransaction(state, OktaJson.String(body, "stateToken"));
-            return tx is null ? OktaJson.InvalidToken() : OktaJson.Json(OktaJson.Transaction(OktaJson.OrgUrl(http.Request), tx));
+            return tx is null ? OktaJson.InvalidToken() : OktaJson.Json(OktaJson.Transaction(OktaJson.OrgUrl(http.Request), tx, state));
         }
     }
 
@@ -164,7 +177,7 @@ internal static class AuthnEndpoints
             {
                 "token:software:totp" => CheckAnswer(state, org, tx, CheckTotp(state, user, factor, passCode)),
                 "token:hardware" or "token" or "token:hotp" => CheckAnswer(state, org, tx, CheckOneTimeCode(user, factor, passCode)),
-                "question" => CheckAnswer(state, org, tx, CheckQuestion(factor, OktaJson.String(body, "answer"))),
+                "question" => CheckAnswer(state, org, tx, CheckQuestion(factor, OktaJson.String(body, "answer")), WrongAnswerCause),
                 "sms" or "call" or "email" => OneTimePasscode(state, org, tx, factor, passCode, resend),
                 "push" => Push(state, org, tx, factor, resend),
                 "webauthn" or "u2f" => WebAuthn(state, org, tx, factor, body),
@@ -181,7 +194,10 @@ internal static class AuthnEndpoints
         Missing,
     }
 
-    private static IResult CheckAnswer(SandboxState state, string org, AuthnTransaction tx, Outcome outcome)
+    /// <summary>A wrong security answer: the same E0000068 as a wrong code, with its own cause (okta-signin-widget's MFA_VERIFY_invalid_answer fixture).</summary>
+    private const string WrongAnswerCause = "Your answer doesn't match our records. Please try again.";
+
+    private static IResult CheckAnswer(SandboxState state, string org, AuthnTransaction tx, Outcome outcome, string? wrongCause = null)
     {
         switch (outcome)
         {
@@ -193,7 +209,8 @@ internal static class AuthnEndpoints
                 // A replayed code is not a guess; it does not count towards lockout.
                 return OktaJson.InvalidPasscode("Each code can only be used once. Please wait for a new code and try again.");
             default:
-                return RecordFailure(state, tx.User) ? LockAndFail(state, tx) : OktaJson.InvalidPasscode();
+                return RecordFailure(state, tx.User) ? LockAndFail(state, tx)
+                    : wrongCause is null ? OktaJson.InvalidPasscode() : OktaJson.InvalidPasscode(wrongCause);
         }
     }
 
@@ -357,6 +374,11 @@ internal static class AuthnEndpoints
 
     private static JsonObject Success(SandboxState state, string org, UserRuntime user, bool mfaVerified, AuthnTransaction? tx)
     {
+        if (tx is { Kind: TransactionKind.AppStepUp })
+        {
+            return StepUpSuccess(state, org, tx);
+        }
+
         var now = state.Now;
         var grant = new SessionTokenGrant
         {
@@ -364,47 +386,60 @@ internal static class AuthnEndpoints
             User = user,
             ExpiresAt = now.AddSeconds(state.Settings.SessionTokenLifetimeSeconds),
             MfaVerified = mfaVerified,
-            BoundSessionId = tx?.BoundSessionId,
-            StepUpAppInstanceId = tx?.StepUpAppInstanceId,
         };
         state.SessionTokens[grant.Token] = grant;
-
-        var body = new JsonObject
-        {
-            ["expiresAt"] = OktaJson.Time(grant.ExpiresAt),
-            ["status"] = "SUCCESS",
-            ["sessionToken"] = grant.Token,
-            ["_embedded"] = new JsonObject { ["user"] = OktaJson.User(user.Definition) },
-        };
 
         if (tx is not null)
         {
             tx.Status = "SUCCESS";
             tx.Completed = true;
             state.Transactions.Remove(tx.StateToken);
-            if (tx.Kind == TransactionKind.AppStepUp && tx.BoundSessionId is not null && tx.StepUpAppInstanceId is not null)
-            {
-                // The step-up is satisfied for the bound session, so the app link now yields the SAML page.
-                if (state.Sessions.TryGetValue(tx.BoundSessionId, out var session))
-                {
-                    session.SteppedUpApps.Add(tx.StepUpAppInstanceId);
-                    session.LastFactorVerification = now;
-                }
-
-                body["_links"] = new JsonObject
-                {
-                    ["next"] = new JsonObject
-                    {
-                        ["name"] = "original",
-                        ["href"] = org + (tx.FromUri ?? "/"),
-                        ["hints"] = new JsonObject { ["allow"] = new JsonArray("GET") },
-                    },
-                };
-            }
         }
 
-        return body;
+        return new JsonObject
+        {
+            ["expiresAt"] = OktaJson.Time(grant.ExpiresAt),
+            ["status"] = "SUCCESS",
+            ["sessionToken"] = grant.Token,
+            ["_embedded"] = new JsonObject { ["user"] = OktaJson.User(user.Definition) },
+        };
     }
+
+    /// <summary>
+    /// The end of an app-level step-up: SUCCESS of type SESSION_STEP_UP, with no sessionToken (the browser already has
+    /// its session) and _links.next to /login/step-up/redirect, which finishes the step-up and returns to the app.
+    /// Shape: okta-signin-widget's SUCCESS_session_step_up fixture and captured org responses.
+    /// </summary>
+    private static JsonObject StepUpSuccess(SandboxState state, string org, AuthnTransaction tx)
+    {
+        tx.Status = "SUCCESS";
+        tx.ChallengedFactorId = null;
+        tx.FactorResult = null;
+        var embedded = new JsonObject { ["user"] = OktaJson.User(tx.User.Definition) };
+        OktaJson.AddStepUpContext(embedded, org, state, tx);
+        return new JsonObject
+        {
+            ["stateToken"] = tx.StateToken,
+            ["type"] = "SESSION_STEP_UP",
+            ["expiresAt"] = OktaJson.Time(tx.ExpiresAt),
+            ["status"] = "SUCCESS",
+            ["_embedded"] = embedded,
+            ["_links"] = new JsonObject
+            {
+                ["next"] = new JsonObject
+                {
+                    ["name"] = "original",
+                    ["href"] = $"{org}/login/step-up/redirect?stateToken={Uri.EscapeDataString(tx.StateToken)}",
+                    ["hints"] = new JsonObject { ["allow"] = new JsonArray("GET") },
+                },
+                ["cancel"] = OktaJson.Cancel(org),
+            },
+        };
+    }
+
+    /// <summary>A step-up transaction that has reached SUCCESS and waits for its redirect. Caller holds the lock.</summary>
+    internal static AuthnTransaction? FinishedStepUp(SandboxState state, string? stateToken) =>
+        FindTransaction(state, stateToken) is { Kind: TransactionKind.AppStepUp, Status: "SUCCESS" } tx ? tx : null;
 
     internal static AuthnTransaction NewTransaction(SandboxState state, UserRuntime user, string status,
         TransactionKind kind = TransactionKind.PrimaryAuthentication, string? sessionId = null, string? appInstanceId = null, string? fromUri = null)

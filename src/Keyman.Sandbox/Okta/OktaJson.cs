@@ -130,7 +130,7 @@ internal static class OktaJson
     public static JsonObject Cancel(string org) => Post($"{org}/api/v1/authn/cancel");
 
     /// <summary>The transaction as /api/v1/authn returns it, in its current status.</summary>
-    public static JsonObject Transaction(string org, AuthnTransaction tx)
+    public static JsonObject Transaction(string org, AuthnTransaction tx, SandboxState? state = null)
     {
         var user = tx.User.Definition;
         var body = new JsonObject
@@ -148,7 +148,13 @@ internal static class OktaJson
                     factors.Add(Factor(org, factor));
                 }
 
-                body["_embedded"] = new JsonObject { ["user"] = User(user), ["factors"] = factors };
+                var embedded = new JsonObject { ["user"] = User(user), ["factors"] = factors };
+                if (tx.Kind == TransactionKind.AppStepUp && state is not null)
+                {
+                    AddStepUpContext(embedded, org, state, tx);
+                }
+
+                body["_embedded"] = embedded;
                 body["_links"] = new JsonObject { ["cancel"] = Cancel(org) };
                 break;
             case "MFA_CHALLENGE":
@@ -182,6 +188,39 @@ internal static class OktaJson
         }
 
         return body;
+    }
+
+    /// <summary>What a step-up transaction says about itself: the MFA policy, the app it is for, and that app's SAML issuer.</summary>
+    public static void AddStepUpContext(JsonObject embedded, string org, SandboxState state, AuthnTransaction tx)
+    {
+        var app = state.Scenario.Apps.FirstOrDefault(a => a.AppInstanceId == tx.StepUpAppInstanceId);
+        embedded["policy"] = new JsonObject
+        {
+            ["allowRememberDevice"] = false,
+            ["rememberDeviceLifetimeInMinutes"] = 0,
+            ["rememberDeviceByDefault"] = false,
+            ["factorsPolicyInfo"] = new JsonObject(),
+        };
+        if (app is null)
+        {
+            return;
+        }
+
+        embedded["target"] = new JsonObject
+        {
+            ["type"] = "APP",
+            ["name"] = app.AppName,
+            ["label"] = app.Label,
+            ["_links"] = new JsonObject
+            {
+                ["logo"] = new JsonObject { ["name"] = "medium", ["href"] = $"{org}/assets/img/logos/{app.AppName}.png", ["type"] = "image/png" },
+            },
+        };
+        embedded["authentication"] = new JsonObject
+        {
+            ["protocol"] = "SAML2.0",
+            ["issuer"] = new JsonObject { ["id"] = app.AppInstanceId, ["name"] = app.Label, ["uri"] = state.Settings.SamlIssuer },
+        };
     }
 
     private static JsonObject ChallengedFactor(ScenarioFactor factor, AuthnTransaction tx)

@@ -30,9 +30,22 @@ public sealed class ScenarioDocument
 
     public ScenarioRole? FindRole(string arn) => Roles.FirstOrDefault(r => r.Arn == arn);
 
-    public static ScenarioDocument Parse(string json) =>
-        JsonSerializer.Deserialize(json, ScenarioJsonContext.Default.ScenarioDocument)
-        ?? throw new InvalidDataException("The scenario file is empty.");
+    public static ScenarioDocument Parse(string json)
+    {
+        var scenario = JsonSerializer.Deserialize(json, ScenarioJsonContext.Default.ScenarioDocument)
+            ?? throw new InvalidDataException("The scenario file is empty.");
+        foreach (var (account, alias) in scenario.AccountAliases)
+        {
+            // IAM's rule: 3-63 lowercase letters, digits and hyphens, starting and ending with a letter or digit, no "--".
+            if (alias.Length is < 3 or > 63 || !alias.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-')
+                || alias.StartsWith('-') || alias.EndsWith('-') || alias.Contains("--", StringComparison.Ordinal))
+            {
+                throw new InvalidDataException($"accountAliases: \"{alias}\" (account {account}) is not a valid IAM account alias: use 3-63 lowercase letters, digits and single hyphens.");
+            }
+        }
+
+        return scenario;
+    }
 
     /// <summary>A scenario file, or a built-in one by name ("oie") when no such file exists.</summary>
     public static ScenarioDocument Load(string path) =>

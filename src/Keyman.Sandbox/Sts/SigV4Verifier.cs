@@ -57,8 +57,11 @@ public sealed record SigV4Result(SigV4Failure Failure, string Message, SigningKe
 /// <summary>
 /// Verifies AWS Signature Version 4 (Authorization header form) the way AWS services do, for STS now and the
 /// Bedrock endpoints later. Keys come from a lookup so the caller decides which credentials exist.
+/// Credentials expire by <paramref name="clock"/> (the sandbox's, which tests may move forward); the X-Amz-Date skew
+/// check goes by <paramref name="requestClock"/>, the real time clients sign with, so moving the sandbox clock
+/// cannot make every real-clock client's signature "expired".
 /// </summary>
-public sealed class SigV4Verifier(Func<string, SigningKey?> lookupKey, TimeProvider clock)
+public sealed partial class SigV4Verifier(Func<string, SigningKey?> lookupKey, TimeProvider clock, TimeProvider? requestClock = null)
 {
     private const string Algorithm = "AWS4-HMAC-SHA256";
     private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(5);
@@ -83,6 +86,11 @@ public sealed class SigV4Verifier(Func<string, SigningKey?> lookupKey, TimeProvi
         }
 
         var (accessKeyId, scopeDate, region, scopeService) = (scopeParts[0], scopeParts[1], scopeParts[2], scopeParts[3]);
+        if (!RegionPattern().IsMatch(region))
+        {
+            return new(SigV4Failure.SignatureDoesNotMatch, $"Credential should be scoped to a valid region, not '{region}'. ");
+        }
+
         var key = lookupKey(accessKeyId);
         if (key is null)
         {
@@ -108,16 +116,17 @@ public sealed class SigV4Verifier(Func<string, SigningKey?> lookupKey, TimeProvi
             return new(SigV4Failure.IncompleteSignature, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.");
         }
 
-        if (signedAt < now - AllowedSkew)
+        var signingNow = (requestClock ?? clock).GetUtcNow();
+        if (signedAt < signingNow - AllowedSkew)
         {
             return new(SigV4Failure.SignatureDoesNotMatch,
-                $"Signature expired: {amzDate} is now earlier than {Stamp(now - AllowedSkew)} ({Stamp(now)} - 5 min.)");
+                $"Signature expired: {amzDate} is now earlier than {Stamp(signingNow - AllowedSkew)} ({Stamp(signingNow)} - 5 min.)");
         }
 
-        if (signedAt > now + AllowedSkew)
+        if (signedAt > signingNow + AllowedSkew)
         {
             return new(SigV4Failure.SignatureDoesNotMatch,
-                $"Signature not yet current: {amzDate} is still later than {Stamp(now + AllowedSkew)} ({Stamp(now)} + 5 min.)");
+                $"Signature not yet current: {amzDate} is still later than {Stamp(signingNow + AllowedSkew)} ({Stamp(signingNow)} + 5 min.)");
         }
 
         if (scopeDate != amzDate[..8])
@@ -299,6 +308,10 @@ public sealed class SigV4Verifier(Func<string, SigningKey?> lookupKey, TimeProvi
 
         return credential.Length > 0 && signedHeaders.Length > 0 && signature.Length > 0;
     }
+
+    /// <summary>AWS region names: partition prefix, area, number (us-east-1, eu-central-2, us-gov-west-1, cn-north-1, us-isob-east-1).</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov|us-iso[bef]?|eu-isoe)-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[1-9]$")]
+    private static partial System.Text.RegularExpressions.Regex RegionPattern();
 
     private static string Stamp(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 

@@ -32,7 +32,7 @@ internal static partial class StsEndpoints
                 ? new SigningKey(c.AccessKeyId, c.SecretAccessKey, c.SessionToken, c.Expiration)
                 : null;
         }
-    }, state.Clock);
+    }, state.Clock, state.Clock.Base);
 
     private static async Task<IResult> Handle(HttpContext http, SandboxState state)
     {
@@ -84,7 +84,7 @@ internal static partial class StsEndpoints
                 SigV4Failure.MissingAuthenticationToken => Error(403, "Sender", "MissingAuthenticationToken", result.Message),
                 SigV4Failure.IncompleteSignature => Error(400, "Sender", "IncompleteSignature", result.Message),
                 SigV4Failure.InvalidClientTokenId => Error(403, "Sender", "InvalidClientTokenId", result.Message),
-                SigV4Failure.ExpiredToken => Error(400, "Sender", "ExpiredToken", result.Message),
+                SigV4Failure.ExpiredToken => Error(403, "Sender", "ExpiredToken", result.Message),
                 _ => Error(403, "Sender", "SignatureDoesNotMatch", result.Message),
             };
         }
@@ -133,6 +133,13 @@ internal static partial class StsEndpoints
             if (!assertion.Roles.Any(r => r.RoleArn == roleArn && r.PrincipalArn == principalArn))
             {
                 return Error(403, "Sender", "AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML");
+            }
+
+            // A bearer assertion is good for one accepted request (SAML 2.0 profiles 4.1.4.5): a second call with it,
+            // even one that asks for another duration, needs a fresh assertion from the IdP.
+            if (!state.RedeemedAssertions.Add(assertion.ResponseId))
+            {
+                return Error(400, "Sender", "InvalidIdentityToken", "SAML assertion has already been used");
             }
 
             if (ParseDuration(parameters, out var duration) is { } invalid)

@@ -39,7 +39,7 @@ internal static class BedrockWorld
 
     public static async Task PostAsync(World world, string path, object? body = null)
     {
-        using var http = new HttpClient();
+        using var http = world.NewHttpClient();
         using var response = await http.PostAsJsonAsync(world.Url + path, body ?? new { });
         response.EnsureSuccessStatusCode();
     }

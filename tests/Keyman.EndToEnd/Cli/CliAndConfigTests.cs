@@ -123,7 +123,7 @@ public sealed class CliAndConfigTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "factor: OKTA push", "password_cache: true", "duration: 7200");
         var setup = await world.RunAsync(["config"],
-            Answer.With(@"Okta org[^\n]*\[http://127\.0\.0\.1:\d+\]: $", ""),
+            Answer.With(@"Okta org[^\n]*\[https://127\.0\.0\.1:\d+\]: $", ""),
             Answer.With(@"Username[^\n]*\[nomfa@example\.com\]: $", ""),
             Answer.With(@"App ID[^\n]*: $", ""),
             Answer.With(@"Role[^\n]*: $", "Developer"),

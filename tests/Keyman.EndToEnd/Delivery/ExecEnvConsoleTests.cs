@@ -170,7 +170,7 @@ public sealed class ExecEnvConsoleTests
         Assert.Contains($"Issuer={Uri.EscapeDataString(world.Url + "/")}", url);
         Assert.Contains("(INFO) AWS Console URL", run.StdErr);
 
-        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var noRedirect = world.NewHttpClient(allowAutoRedirect: false);
         using var response = await noRedirect.GetAsync(url);
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
         Assert.Equal("https://console.aws.amazon.com/", response.Headers.Location!.ToString());
@@ -212,7 +212,7 @@ public sealed class ExecEnvConsoleTests
         Assert.True(run.ExitCode == 0, run.ToString());
         var url = run.StdOut.Split('\n').Single(l => l.StartsWith("http", StringComparison.Ordinal));
         Assert.Contains("Destination=https%3A%2F%2Fconsole.amazonaws-us-gov.com%2F", url);
-        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        using var noRedirect = world.NewHttpClient(allowAutoRedirect: false);
         using var response = await noRedirect.GetAsync(url);
         Assert.Equal("https://console.amazonaws-us-gov.com/", response.Headers.Location!.ToString());
     }

@@ -124,6 +124,9 @@ public sealed class ErrorTests
         var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("(WARNING) Error assuming session with duration 7200. Retrying with 3600.", run.StdErr);
+        // STS took the first assertion with the refused call; the retry went with a fresh one from Okta.
+        var sts = (await world.RequestsAsync("sts")).Where(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML").Select(e => e.GetProperty("status").GetInt32());
+        Assert.Equal([400, 200], sts);
         var expires = DateTimeOffset.Parse(world.Profile("default")!["x_security_token_expires"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(55), TimeSpan.FromMinutes(61));
     }
@@ -160,7 +163,7 @@ public sealed class SessionAndDebugTests
         var run = world.RunAsync([], Answer.With("Password: $", World.Password));
 
         // While Keyman polls the push that nobody approves, Okta's transaction (5 minutes) runs out.
-        using var http = new HttpClient();
+        using var http = world.NewHttpClient();
         for (var i = 0; i < 100 && !(await http.GetStringAsync($"{world.Url}/_sandbox/requests")).Contains("/verify", StringComparison.Ordinal); i++)
         {
             await Task.Delay(100);

@@ -42,8 +42,13 @@ public sealed class HowToJourneyTests
             position = found + line.Length;
         }
 
+        // Over HTTPS, Keyman followed the step-up's SESSION_STEP_UP next link back to the app, as Okta's sign-in widget does.
+        Assert.StartsWith("https://", world.Url);
+        var okta = (await world.RequestsAsync("okta")).Select(e => $"{e.GetProperty("method").GetString()} {e.GetProperty("path").GetString()} {e.GetProperty("status").GetInt32()}").ToList();
+        Assert.Contains("GET /login/step-up/redirect 302", okta);
+
         var profile = world.Profile("default")!;
-        Assert.StartsWith("ASIA", profile["aws_access_key_id"]);
+        Assert.Matches("^ASIA[A-Z2-7]{16}$", profile["aws_access_key_id"]);
         Assert.Equal(40, profile["aws_secret_access_key"].Length);
         Assert.Equal(profile["aws_session_token"], profile["aws_security_token"]);
         Assert.Equal("us-east-1", profile["region"]);

@@ -124,7 +124,7 @@ public sealed class RoleAndAppTests
     }
 
     [Fact]
-    public async Task MenuShowsAccountNamesFromTheSigninPageAndAccountMatchesANameWithSpaces()
+    public async Task MenuShowsAccountAliasesFromTheSigninPageAndAccountMatchesAnAliasInAnyCase()
     {
         await using var world = await NomfaAsync($"appid: {MultiApp}");
         world.Env["KEYMAN_SAML_ACS_URL"] = world.Url + "/saml";
@@ -133,17 +133,17 @@ public sealed class RoleAndAppTests
             Answer.Pick(@"(?s)Multiple AWS roles found; please select one.*Selection: $", "Deployer"));
         Assert.True(menu.ExitCode == 0, menu.ToString());
         var rows = menu.StdErr.Split('\n').Where(l => l.StartsWith('[')).Take(4).ToList();
-        Assert.Contains("Sandbox Dev (111111111111)", rows[0]);
-        Assert.Contains("sandbox prod account (222222222222)", rows[2]);
-        Assert.Contains("sandbox prod account (222222222222)", rows[3]);
+        Assert.Contains("sandbox-dev (111111111111)", rows[0]);
+        Assert.Contains("sandbox-prod-account (222222222222)", rows[2]);
+        Assert.Contains("sandbox-prod-account (222222222222)", rows[3]);
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(menu));
 
-        var named = await world.RunAsync(["--account", "Sandbox Prod Account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
+        var named = await world.RunAsync(["--account", "Sandbox-Prod-Account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
         Assert.True(named.ExitCode == 0, named.ToString());
         Assert.DoesNotContain("Multiple AWS roles", named.StdErr);
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(named));
 
-        var exact = await world.RunAsync(["--account", "sandbox prod account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
+        var exact = await world.RunAsync(["--account", "sandbox-prod-account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
         Assert.True(exact.ExitCode == 0, exact.ToString());
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(exact));
     }
@@ -160,7 +160,7 @@ public sealed class RoleAndAppTests
         var rows = run.StdErr.Split('\n').Where(l => l.StartsWith('[')).Take(4).ToList();
         Assert.Equal(4, rows.Count);
         Assert.Contains("222222222222", rows[2]);
-        Assert.DoesNotContain("sandbox prod account", run.StdErr);
+        Assert.DoesNotContain("sandbox-prod-account", run.StdErr);
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(run));
     }
 }

@@ -8,19 +8,25 @@ namespace Keyman.EndToEnd.Support;
 /// <summary>
 /// One user's machine for one test: a running sandbox (Okta + STS), a throw-away home folder with a Keyman config
 /// pointing at it, and the environment the binary runs with. Disposing stops the sandbox and deletes the home.
+/// Keyman and the AWS tools reach the sandbox over HTTPS, trusting its CA the way users trust a corporate one
+/// (SSL_CERT_FILE for Keyman, AWS_CA_BUNDLE for the AWS CLI and boto3), so the TLS path users take is the tested one.
 /// </summary>
 public sealed class World : IAsyncDisposable
 {
     public const string Password = "correct-horse-battery";
 
-    private readonly HttpClient _http = new();
+    private readonly HttpClient _http;
 
-    private World(RunningSandbox sandbox, string home)
+    private World(RunningSandbox sandbox, string home, string caFile)
     {
         Sandbox = sandbox;
         Home = home;
+        CaFile = caFile;
+        _http = NewHttpClient();
         Env = new Dictionary<string, string>
         {
+            ["SSL_CERT_FILE"] = caFile,
+            ["AWS_CA_BUNDLE"] = caFile,
             ["HOME"] = home,
             ["USERPROFILE"] = home,
             ["USER"] = "tester",
@@ -35,7 +41,11 @@ public sealed class World : IAsyncDisposable
 
     public RunningSandbox Sandbox { get; }
 
-    public string Url => Sandbox.BaseUrl;
+    /// <summary>The sandbox's https base URL: the Okta org, STS, Bedrock and the sign-in endpoints.</summary>
+    public string Url => Sandbox.HttpsUrl;
+
+    /// <summary>The sandbox's CA (PEM), outside the home folder.</summary>
+    public string CaFile { get; }
 
     public string Home { get; }
 
@@ -53,7 +63,9 @@ public sealed class World : IAsyncDisposable
         var sandbox = await SandboxHost.StartAsync(options);
         var home = Directory.CreateTempSubdirectory("keyman-e2e-").FullName;
         Directory.CreateDirectory(Path.Combine(home, ".config"));
-        return new World(sandbox, home);
+        var caFile = Path.Combine(Path.GetTempPath(), $"keyman-e2e-{Guid.NewGuid():N}.ca.pem");
+        sandbox.Certificates.WriteAuthorityPem(caFile);
+        return new World(sandbox, home, caFile);
     }
 
     /// <summary>Writes the Keyman config: org = this sandbox, plus the given YAML lines.</summary>
@@ -110,6 +122,9 @@ public sealed class World : IAsyncDisposable
 
     public HttpClient Http => _http;
 
+    /// <summary>A client of the test itself that trusts the sandbox's CA (Keyman's own requests trust it through SSL_CERT_FILE).</summary>
+    public HttpClient NewHttpClient(bool allowAutoRedirect = true) => new(Sandbox.Certificates.TrustingHandler(allowAutoRedirect));
+
     /// <summary>The profile as the AWS credentials file holds it, parsed the simple INI way.</summary>
     public Dictionary<string, string>? Profile(string name)
     {
@@ -142,6 +157,7 @@ public sealed class World : IAsyncDisposable
     {
         _http.Dispose();
         await Sandbox.DisposeAsync();
+        File.Delete(CaFile);
         try
         {
             Directory.Delete(Home, recursive: true);

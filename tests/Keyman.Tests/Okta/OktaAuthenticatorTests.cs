@@ -503,6 +503,35 @@ public class OktaAuthenticatorTests
     }
 
     [Fact]
+    public async Task StepUpEndingInSessionStepUpWithoutSessionTokenGivesTheNextLink()
+    {
+        // okta-signin-widget's SUCCESS_session_step_up fixture: no sessionToken; the browser continues at _links.next.
+        using var h = new OktaHarness(answers: "123456");
+        h.Client.SessionId = SessionId;
+        h.Handler.OnJson(HttpMethod.Post, "/api/v1/authn", MfaRequired(GoogleTotp));
+        h.Handler.OnJson(HttpMethod.Post, VerifyPath("uftgoogle123"),
+            F("""{"stateToken":"00Xg1abc-DEF","type":"SESSION_STEP_UP","status":"SUCCESS","_embedded":{"user":@@0@@,"target":{"type":"APP","name":"amazon_aws"}},"_links":{"next":{"name":"original","href":"@@1@@/login/step-up/redirect?stateToken=00Xg1abc-DEF","hints":{"allow":["GET"]}}}}""", User, Base));
+
+        var result = await h.Authenticator.StepUpAsync("00Xg1abc-DEF", CancellationToken.None);
+
+        Assert.Null(result.SessionToken);
+        Assert.Equal(new Uri($"{Base}/login/step-up/redirect?stateToken=00Xg1abc-DEF"), result.NextUrl);
+    }
+
+    [Fact]
+    public async Task StepUpSuccessWithNeitherSessionTokenNorNextLinkFails()
+    {
+        using var h = new OktaHarness(answers: "123456");
+        h.Client.SessionId = SessionId;
+        h.Handler.OnJson(HttpMethod.Post, "/api/v1/authn", MfaRequired(GoogleTotp));
+        h.Handler.OnJson(HttpMethod.Post, VerifyPath("uftgoogle123"), F("""{"status":"SUCCESS","_embedded":{"user":@@0@@}}""", User));
+
+        var e = await Assert.ThrowsAsync<KeymanException>(() => h.Authenticator.StepUpAsync("00Xg1abc-DEF", CancellationToken.None));
+
+        Assert.Equal(ExitCodes.OktaError, e.ExitCode);
+    }
+
+    [Fact]
     public async Task StepUpWithChallengeAlreadyStarted()
     {
         using var h = new OktaHarness();

@@ -77,7 +77,7 @@ public sealed class DeliverySessionTests : DeliveryTestBase
         Assert.Contains("E0000005", await links.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var page = await Get($"/home/amazon_aws/{DevApp}", sid);
         Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
-        Assert.StartsWith("/login/login.htm?fromURI=", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
+        Assert.StartsWith(Base + "/login/login.htm?fromURI=", page.Headers.Location!.OriginalString, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -32,7 +32,7 @@ public sealed class DeliveryTimeScaleTests : DeliveryTestBase
         Clock.Advance(TimeSpan.FromSeconds(1));
         var late = new StsSigner(creds.AccessKeyId, creds.Secret, creds.Token, Clock.GetUtcNow());
         var (expired, xml) = await Sts(new() { ["Action"] = "GetCallerIdentity" }, late);
-        Assert.Equal(HttpStatusCode.BadRequest, expired);
+        Assert.Equal(HttpStatusCode.Forbidden, expired);
         Assert.Equal("ExpiredToken", StsValue(xml, "Code"));
         await AssertBadRequestPage(await GetSigninToken(SessionJson(creds)));
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Keyman.Core.Aws;
+using Keyman.Sandbox.Scenario;
 
 namespace Keyman.Tests.Sandbox;
 
@@ -18,12 +19,20 @@ public sealed class SandboxSamlSigninTests : SandboxTestBase
         var saml = await SamlFor(await SessionFor(), "0oa2multiAcctXyZ/137");
         var (status, html) = await PostSaml(saml);
         Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Contains("<div class=\"saml-account-name\">Account: sandbox prod account (222222222222)</div>", html);
+        Assert.Contains("<div class=\"saml-account-name\">Account: sandbox-prod-account (222222222222)</div>", html);
         Assert.Contains("value=\"arn:aws:iam::222222222222:role/team/Admin\"", html);
         var names = AccountAliases.Parse(html);
-        Assert.Equal("Sandbox Dev", names["111111111111"]);
-        Assert.Equal("sandbox prod account", names["222222222222"]);
+        Assert.Equal("sandbox-dev", names["111111111111"]);
+        Assert.Equal("sandbox-prod-account", names["222222222222"]);
     }
+
+    [Theory]
+    [InlineData("Sandbox Dev")]
+    [InlineData("-dev")]
+    [InlineData("a--b")]
+    [InlineData("ab")]
+    public void A_scenario_alias_that_IAM_would_refuse_is_refused(string alias) =>
+        Assert.Throws<InvalidDataException>(() => ScenarioDocument.Parse($"{{\"accountAliases\": {{\"111111111111\": \"{alias}\"}}}}"));
 
     [Fact]
     public async Task Refuses_a_forged_or_expired_assertion_with_an_html_page()

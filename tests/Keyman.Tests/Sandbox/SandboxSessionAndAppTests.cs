@@ -81,7 +81,8 @@ public sealed class SandboxSessionAndAppTests : SandboxTestBase
     {
         var response = await Get("/home/amazon_aws/0oa1dev2AbCdEfGh/272");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
-        Assert.StartsWith("/login/login.htm?fromURI=%2Fhome%2Famazon_aws%2F0oa1dev2AbCdEfGh%2F272", response.Headers.Location!.OriginalString);
+        // Okta's Location headers are absolute, on the org's own origin.
+        Assert.StartsWith(Base + "/login/login.htm?fromURI=%2Fhome%2Famazon_aws%2F0oa1dev2AbCdEfGh%2F272", response.Headers.Location!.OriginalString);
         var login = await Get(response.Headers.Location!.OriginalString);
         Assert.DoesNotContain("SAMLResponse", await login.Content.ReadAsStringAsync());
 
@@ -166,16 +167,15 @@ public sealed class SandboxSessionAndAppTests : SandboxTestBase
         Assert.Contains("class=\"error-content\"", await page.Content.ReadAsStringAsync());
     }
 
-    [Fact]
-    public async Task App_step_up_goes_through_second_factor_page_and_authn_state_token()
+    /// <summary>Opens the step-up app as gina, answers the step-up's MFA, and returns the SESSION_STEP_UP success.</summary>
+    private async Task<(string Sid, JsonNode Success)> StepUpAsync()
     {
         // gina: no MFA at sign-in, but the Bedrock app asks for it (the how-to's case).
         var sid = await SessionFor("gina@example.com");
-        const string app = "/home/amazon_aws/0oa5stepUpBdrck/272";
-        var redirect = await Get(app, sid);
+        var redirect = await Get(StepUpApp, sid);
         Assert.Equal(HttpStatusCode.Redirect, redirect.StatusCode);
         var location = redirect.Headers.Location!.OriginalString;
-        Assert.Contains("/login/second-factor?fromURI=", location);
+        Assert.StartsWith(Base + "/login/second-factor?fromURI=", location);
 
         var page = await (await Get(location, sid)).Content.ReadAsStringAsync();
         Assert.DoesNotContain("SAMLResponse", page);
@@ -187,27 +187,44 @@ public sealed class SandboxSessionAndAppTests : SandboxTestBase
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal("MFA_REQUIRED", (string?)tx["status"]);
         Assert.Equal("GOOGLE", (string?)tx["_embedded"]!["factors"]![0]!["provider"]);
+        Assert.Equal("APP", (string?)tx["_embedded"]!["target"]!["type"]);
 
         var (_, success, _) = await Verify(tx, "uft2ginaGoogleTotp01", new { passCode = await TotpCode("gina@example.com", "GOOGLE") });
+        return (sid, success);
+    }
+
+    private const string StepUpApp = "/home/amazon_aws/0oa5stepUpBdrck/272";
+
+    [Fact]
+    public async Task App_step_up_succeeds_as_SESSION_STEP_UP_whose_next_link_redirects_to_the_app_now_stepped_up()
+    {
+        var (sid, success) = await StepUpAsync();
+
+        // The shape of okta-signin-widget's SUCCESS_session_step_up fixture: no sessionToken, the app as target.
         Assert.Equal("SUCCESS", (string?)success["status"]);
-        Assert.Equal($"{Base}{app}", (string?)success["_links"]!["next"]!["href"]);
+        Assert.Equal("SESSION_STEP_UP", (string?)success["type"]);
+        Assert.Null(success["sessionToken"]);
+        Assert.Equal("amazon_aws", (string?)success["_embedded"]!["target"]!["name"]);
+        Assert.NotNull(success["_embedded"]!["policy"]);
+        Assert.Equal("original", (string?)success["_links"]!["next"]!["name"]);
+        var next = (string)success["_links"]!["next"]!["href"]!;
+        Assert.Equal($"{Base}/login/step-up/redirect?stateToken={Uri.EscapeDataString((string)success["stateToken"]!)}", next);
+
+        // Until the browser follows it, the app still asks for the step-up.
+        Assert.Equal(HttpStatusCode.Redirect, (await Get(StepUpApp, sid)).StatusCode);
+
+        // Another browser (another sid) can't use the link; the session's own browser returns to the app.
+        var stranger = await Get(next, await SessionFor("gina@example.com"));
+        Assert.StartsWith(Base + "/login/login.htm", stranger.Headers.Location!.OriginalString);
+        var back = await Get(next, sid);
+        Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
+        Assert.Equal(Base + StepUpApp, back.Headers.Location!.OriginalString);
 
         var saml = DecodeSaml(await SamlFor(sid, "0oa5stepUpBdrck/272"));
         Assert.Equal(["arn:aws:iam::111111111111:saml-provider/Okta,arn:aws:iam::111111111111:role/my-developer-gateway-role"], AttributeValues(saml, RoleAttribute));
-    }
 
-    [Fact]
-    public async Task Step_up_session_token_opens_the_app_for_a_new_client()
-    {
-        var sid = await SessionFor("gina@example.com");
-        var location = (await Get("/home/amazon_aws/0oa5stepUpBdrck/272", sid)).Headers.Location!.OriginalString;
-        var page = await (await Get(location, sid)).Content.ReadAsStringAsync();
-        var stateToken = Regex.Match(page, @"var stateToken = '(.{1,80}?)';").Groups[1].Value.Replace("\\x2D", "-", StringComparison.Ordinal);
-        var (_, tx, _) = await PostJson("/api/v1/authn", new { stateToken });
-        var (_, success, _) = await Verify(tx, "uft2ginaGoogleTotp01", new { passCode = await TotpCode("gina@example.com", "GOOGLE") });
-        var response = await Get($"/home/amazon_aws/0oa5stepUpBdrck/272?sessionToken={success["sessionToken"]}");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.NotEmpty(ExtractSaml(await response.Content.ReadAsStringAsync()));
+        // The link is spent once followed.
+        Assert.StartsWith(Base + "/login/login.htm", (await Get(next, sid)).Headers.Location!.OriginalString);
     }
 
     [Fact]

@@ -84,11 +84,12 @@ public sealed class SandboxStsTests : SandboxTestBase
     [Fact]
     public async Task Duration_is_validated_against_limits_and_role_max()
     {
-        var saml = await SamlFor(await SessionFor(), "0oa2multiAcctXyZ/137");
-        AssertStsError(HttpStatusCode.BadRequest, "ValidationError", null, await Sts(SamlForm(saml, duration: 899)));
-        AssertStsError(HttpStatusCode.BadRequest, "ValidationError", null, await Sts(SamlForm(saml, duration: 43201)));
+        // Each call takes its own assertion: STS takes one once, even for a call it refuses.
+        var sid = await SessionFor();
+        AssertStsError(HttpStatusCode.BadRequest, "ValidationError", null, await Sts(SamlForm(await SamlFor(sid, "0oa2multiAcctXyZ/137"), duration: 899)));
+        AssertStsError(HttpStatusCode.BadRequest, "ValidationError", null, await Sts(SamlForm(await SamlFor(sid, "0oa2multiAcctXyZ/137"), duration: 43201)));
         AssertStsError(HttpStatusCode.BadRequest, "ValidationError", "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.",
-            await Sts(SamlForm(saml, "arn:aws:iam::111111111111:role/ReadOnly", duration: 7200)));
+            await Sts(SamlForm(await SamlFor(sid, "0oa2multiAcctXyZ/137"), "arn:aws:iam::111111111111:role/ReadOnly", duration: 7200)));
     }
 
     [Fact]
@@ -137,7 +138,7 @@ public sealed class SandboxStsTests : SandboxTestBase
         AssertStsError(HttpStatusCode.Forbidden, "MissingAuthenticationToken", null, await Sts(Call()));
 
         Clock.Advance(TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1));
-        AssertStsError(HttpStatusCode.BadRequest, "ExpiredToken", "The security token included in the request is expired",
+        AssertStsError(HttpStatusCode.Forbidden, "ExpiredToken", "The security token included in the request is expired",
             await Sts(Call(), new StsSigner(akid, secret, token, Clock.GetUtcNow())));
     }
 

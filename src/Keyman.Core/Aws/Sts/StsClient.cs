@@ -63,8 +63,13 @@ public sealed class StsClient
 
     /// <summary>Redeems a SAML assertion (no AWS credentials needed); a refused duration is retried once with 3600.</summary>
     /// <exception cref="KeymanException">StsRefused when STS refuses the assertion or role; Network when it cannot be reached.</exception>
+    /// <param name="freshAssertion">
+    /// Gets a new assertion from Okta for the retry with the fallback duration: STS takes an assertion once, even for
+    /// a call it then refuses. Without it the retry sends the same assertion again.
+    /// </param>
     public async Task<AwsCredentials> AssumeRoleWithSamlAsync(
-        AwsRole role, SamlAssertion assertion, int durationSeconds, string region, CancellationToken cancellationToken)
+        AwsRole role, SamlAssertion assertion, int durationSeconds, string region, CancellationToken cancellationToken,
+        Func<CancellationToken, Task<SamlAssertion>>? freshAssertion = null)
     {
         ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(assertion);
@@ -85,6 +90,11 @@ public sealed class StsClient
         {
             _log.Debug($"STS: {service.ErrorCode}: {call.Redact(service.Message)}");
             _log.Warning($"Error assuming session with duration {durationSeconds}. Retrying with {FallbackDurationSeconds}.");
+        }
+
+        if (freshAssertion is not null)
+        {
+            assertion = await freshAssertion(cancellationToken).ConfigureAwait(false);
         }
 
         return await CallAsync(call, region, null, client => AssumeWithSamlAsync(client, role, assertion, FallbackDurationSeconds, cancellationToken), cancellationToken).ConfigureAwait(false);
