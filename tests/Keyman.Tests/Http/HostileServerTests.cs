@@ -44,6 +44,16 @@ public sealed class HostileServerTests
         await HostileServer.TrickleAsync(stream, body, TimeSpan.FromMilliseconds(100), token);
     }
 
+    private static Task<AwsCredentials> AssumeRole(StsClient sts) =>
+        sts.AssumeRoleWithSamlAsync(Dev, SamlAssertion.Parse(Base64(Prefixed($"{Provider1},{Dev.RoleArn}"))), 3600, "eu-central-1", CancellationToken.None);
+
+    private static HostileServer Answering(string contentType, string body) => new(async (_, stream, token) =>
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        await HostileServer.WriteHeadAsync(stream, 200, contentType, bytes.Length, token);
+        await HostileServer.WriteAsync(stream, bytes, token);
+    });
+
     private static OktaClient Okta(HostileServer server, TimeSpan? timeout = null) =>
         new(new Uri(server.Url), new HttpPipeline(), new RecordingLog(), TimeProvider.System,
             new OktaClientOptions { ProductVersion = "1.2.3", RequestTimeout = timeout ?? Deadline });
@@ -83,9 +93,7 @@ public sealed class HostileServerTests
         await using var server = new HostileServer((_, _, token) => HostileServer.StallAsync(token));
         var sts = new StsClient(Env(("AWS_ENDPOINT_URL_STS", server.Url)), new RecordingLog(), TimeProvider.System) { Timeout = Deadline };
 
-        var (e, _) = await FailsWithin<KeymanException>(
-            () => sts.AssumeRoleWithSamlAsync(Dev, SamlAssertion.Parse(Base64(Prefixed($"{Provider1},{Dev.RoleArn}"))), 3600, "eu-central-1", CancellationToken.None),
-            TimeSpan.FromSeconds(2.5));
+        var (e, _) = await FailsWithin<KeymanException>(() => AssumeRole(sts), TimeSpan.FromSeconds(2.5));
 
         Assert.Equal(ExitCodes.Network, e.ExitCode);
         Assert.Contains("no answer within 1 s", e.Message, StringComparison.Ordinal);
@@ -98,9 +106,7 @@ public sealed class HostileServerTests
         var environment = Env(("AWS_ENDPOINT_URL_STS", server.Url), (HttpTimeouts.Sts, "1"));
         var sts = new StsClient(environment, new RecordingLog(), TimeProvider.System, new HttpPipeline(environment));
 
-        var (e, _) = await FailsWithin<KeymanException>(
-            () => sts.AssumeRoleWithSamlAsync(Dev, SamlAssertion.Parse(Base64(Prefixed($"{Provider1},{Dev.RoleArn}"))), 3600, "eu-central-1", CancellationToken.None),
-            TimeSpan.FromSeconds(2.5));
+        var (e, _) = await FailsWithin<KeymanException>(() => AssumeRole(sts), TimeSpan.FromSeconds(2.5));
 
         Assert.Equal(ExitCodes.Network, e.ExitCode);
         Assert.Contains("no answer within 1 s", e.Message, StringComparison.Ordinal);
@@ -193,6 +199,43 @@ public sealed class HostileServerTests
 
         Assert.Equal(ExitCodes.OktaError, e.ExitCode);
         Assert.Contains("nests deeper than 256 levels", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sts_XML_nested_to_its_size_cap_is_refused_in_one_short_line()
+    {
+        var xml = "<AssumeRoleWithSAMLResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">" + string.Concat(Enumerable.Repeat("<a>", 80_000));
+        await using var server = Answering("text/xml", xml);
+        var sts = new StsClient(Env(("AWS_ENDPOINT_URL_STS", server.Url)), new RecordingLog(), TimeProvider.System) { MaxErrorRetry = 0 };
+
+        var (e, _) = await FailsWithin<KeymanException>(() => AssumeRole(sts), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ExitCodes.StsRefused, e.ExitCode);
+        Assert.StartsWith("AWS STS at ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("answered XML Keyman cannot read (line 1, position", e.Message, StringComparison.Ordinal);
+        Assert.InRange(e.Message.Length, 0, 300);
+    }
+
+    [Fact]
+    public async Task Okta_JSON_nested_100000_levels_is_an_Okta_error()
+    {
+        await using var server = Answering("application/json", new string('[', 100_000) + new string(']', 100_000));
+        var okta = Okta(server, TimeSpan.FromSeconds(10));
+
+        var (e, _) = await FailsWithin<KeymanException>(() => okta.CreateSessionAsync("token", null, CancellationToken.None), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ExitCodes.OktaError, e.ExitCode);
+    }
+
+    [Fact]
+    public async Task Bedrock_JSON_nested_100000_levels_is_a_Bedrock_service_error()
+    {
+        await using var server = Answering("application/json", "{\"modelSummaries\":" + new string('[', 100_000) + new string(']', 100_000) + "}");
+        using var bedrock = new BedrockClient(AwsRequestSignerTests.Session, "us-east-1", Env(("AWS_ENDPOINT_URL_BEDROCK", server.Url)), new RecordingLog());
+
+        var (e, _) = await FailsWithin<BedrockException>(() => bedrock.ListFoundationModelsAsync(), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(ExitCodes.BedrockServiceError, e.ExitCode);
     }
 
     private static async Task Flood(Stream stream, long size, bool declared, CancellationToken token)
