@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using Keyman.Core.Http;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Aws;
@@ -84,7 +85,8 @@ public sealed partial class AccountAliases(HttpMessageHandler handler, IEnvironm
     public static IReadOnlyDictionary<string, string> Parse(string html)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(html))
+        // Names are a nicety: a page too large or too deep to parse in bounded time shows account IDs instead.
+        if (string.IsNullOrWhiteSpace(html) || !MarkupLimits.HtmlWithinLimits(html))
         {
             return names;
         }

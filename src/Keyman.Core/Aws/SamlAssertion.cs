@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using System.Xml.Linq;
+using Keyman.Core.Http;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Aws;
@@ -137,9 +138,23 @@ public sealed class SamlAssertion
         };
         try
         {
-            using var stream = new MemoryStream(bytes, writable: false);
-            using var reader = XmlReader.Create(stream, settings);
-            return XDocument.Load(reader);
+            // First a forward-only pass for the depth (linear, no tree), then the tree.
+            using (var stream = new MemoryStream(bytes, writable: false))
+            using (var reader = XmlReader.Create(stream, settings))
+            {
+                while (reader.Read())
+                {
+                    if (reader.Depth > MarkupLimits.MaxXmlDepth)
+                    {
+                        throw new KeymanException(ExitCodes.Saml, $"The SAML assertion from Okta nests deeper than {MarkupLimits.MaxXmlDepth} levels; Keyman does not parse it",
+                            "A genuine Okta SAML response nests a few levels; check the Okta URL and any proxy in between.");
+                    }
+                }
+            }
+
+            using var again = new MemoryStream(bytes, writable: false);
+            using var treeReader = XmlReader.Create(again, settings);
+            return XDocument.Load(treeReader);
         }
         catch (XmlException ex) when (ex.Message.Contains("DTD", StringComparison.OrdinalIgnoreCase))
         {

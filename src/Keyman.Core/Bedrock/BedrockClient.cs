@@ -52,6 +52,7 @@ public sealed class BedrockClient : IDisposable
         ControlPlaneEndpoint = endpoints.Configured(AwsEndpoints.Bedrock) ?? DefaultEndpoint("bedrock", region);
         RuntimeEndpoint = endpoints.Configured(AwsEndpoints.BedrockRuntime) ?? DefaultEndpoint("bedrock-runtime", region);
         _pipeline = pipeline ?? (_ownPipeline = new HttpPipeline(environment));
+        StreamIdleTimeout = HttpTimeouts.Read(environment, HttpTimeouts.Bedrock) ?? TimeSpan.FromSeconds(60);
     }
 
     public string Region { get; }
@@ -71,8 +72,14 @@ public sealed class BedrockClient : IDisposable
     /// <summary>Deadline of one attempt, the whole answer included (model generation included for InvokeModel).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How long a response stream may send nothing before the call fails (the model is still writing otherwise).</summary>
-    public TimeSpan StreamIdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// The longest time an answer may send nothing: the wait for its headers (InvokeModel's whole generation) and each
+    /// wait within its body. <c>KEYMAN_BEDROCK_TIMEOUT</c> overrides it (through the pipeline).
+    /// </summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a response stream may send nothing before the call fails (the model is still writing otherwise); <c>KEYMAN_BEDROCK_TIMEOUT</c> overrides it.</summary>
+    public TimeSpan StreamIdleTimeout { get; init; }
 
     /// <summary>The largest JSON answer accepted.</summary>
     public long MaxResponseBytes { get; init; } = 16 * 1024 * 1024;
@@ -92,6 +99,8 @@ public sealed class BedrockClient : IDisposable
         MaxDelay = MaxDelay,
         Jitter = Jitter,
         AttemptTimeout = RequestTimeout,
+        IdleTimeout = IdleTimeout,
+        TimeoutVariable = HttpTimeouts.Bedrock,
         MaxResponseBytes = MaxResponseBytes,
         NetworkFailures = NetworkRetry.Never,
         IsRetryable = static r => BedrockErrors.IsRetryable((int)r.StatusCode,

@@ -51,6 +51,7 @@ public sealed class HttpPipeline : IDisposable
     public HttpMessageHandler CreateHandler(RetryPolicy policy, ILog log, TimeProvider time, HttpTarget target = HttpTarget.Default, AwsRequestSigner? signer = null)
     {
         ArgumentNullException.ThrowIfNull(policy);
+        policy = HttpTimeouts.Apply(policy, _environment);
         HttpMessageHandler inner = new SharedTransport(Transport(target));
         if (signer is not null)
         {

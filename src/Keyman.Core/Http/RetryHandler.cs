@@ -44,7 +44,9 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException && e is not ResponseTooLargeException && !cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= policy.MaxAttempts || !MaySendAgain(request, e))
+                // A deadline that passed is not retried: the deadline bounds the whole answer, and a server that sent
+                // nothing in time is not faster on the next attempt (three GETs of 30 s would make 93 s).
+                if (attempt >= policy.MaxAttempts || e is TimeoutException || !MaySendAgain(request, e))
                 {
                     throw;
                 }
@@ -108,10 +110,18 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
             deadline.CancelAfter(policy.AttemptTimeout);
         }
 
+        // The idle timer: restarted by every chunk of the body, so it bounds the time without a byte, the wait for
+        // the headers included.
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        if (policy.IdleTimeout is { } idleTimeout)
+        {
+            idle.CancelAfter(idleTimeout);
+        }
+
         HttpResponseMessage? response = null;
         try
         {
-            response = await base.SendAsync(request, deadline.Token).ConfigureAwait(false);
+            response = await base.SendAsync(request, idle.Token).ConfigureAwait(false);
             if (policy.BufferResponse)
             {
                 if (response.Content.Headers.ContentLength > policy.MaxResponseBytes)
@@ -119,7 +129,7 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
                     throw new ResponseTooLargeException(policy.MaxResponseBytes, request.RequestUri);
                 }
 
-                await BufferAsync(response, policy.MaxResponseBytes, request.RequestUri, deadline.Token).ConfigureAwait(false);
+                await BufferAsync(response, policy.MaxResponseBytes, request.RequestUri, idle, policy.IdleTimeout).ConfigureAwait(false);
             }
 
             return response;
@@ -127,7 +137,10 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
             response?.Dispose();
-            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"no answer within {policy.AttemptTimeout.TotalSeconds:0.#} s"), e);
+            var what = deadline.IsCancellationRequested || policy.IdleTimeout is not { } wait
+                ? string.Create(CultureInfo.InvariantCulture, $"no answer within {policy.AttemptTimeout.TotalSeconds:0.#} s")
+                : string.Create(CultureInfo.InvariantCulture, $"nothing received for {wait.TotalSeconds:0.#} s");
+            throw new TimeoutException(what, e);
         }
         catch (IOException e)
         {
@@ -141,9 +154,13 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
         }
     }
 
-    /// <summary>Reads the body into memory, at most <paramref name="limit"/> bytes, and puts it back as the content.</summary>
-    private static async Task BufferAsync(HttpResponseMessage response, long limit, Uri? url, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the body into memory, at most <paramref name="limit"/> bytes, and puts it back as the content; each chunk
+    /// restarts the idle timer.
+    /// </summary>
+    private static async Task BufferAsync(HttpResponseMessage response, long limit, Uri? url, CancellationTokenSource idle, TimeSpan? idleTimeout)
     {
+        var cancellationToken = idle.Token;
         var content = response.Content;
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using var _ = stream.ConfigureAwait(false);
@@ -158,6 +175,10 @@ public sealed class RetryHandler(RetryPolicy policy, ILog log, TimeProvider time
             }
 
             buffer.Write(chunk, 0, read);
+            if (idleTimeout is { } wait)
+            {
+                idle.CancelAfter(wait);
+            }
         }
 
         var buffered = new ByteArrayContent(buffer.ToArray());

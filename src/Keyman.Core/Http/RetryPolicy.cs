@@ -40,6 +40,18 @@ public sealed record RetryPolicy
     /// <summary>Time for one attempt until the whole answer is in (body included, when <see cref="BufferResponse"/>).</summary>
     public TimeSpan AttemptTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 
+    /// <summary>
+    /// The longest time without a byte (the wait for the headers included); null for none. For services whose whole
+    /// answer may take long but never stays silent that long (Bedrock).
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
+    /// <summary>
+    /// The environment variable (seconds) that overrides this service's deadline: <see cref="IdleTimeout"/> when the
+    /// policy has one, else <see cref="AttemptTimeout"/>. Read by <see cref="HttpPipeline"/>; see <see cref="HttpTimeouts"/>.
+    /// </summary>
+    public string? TimeoutVariable { get; init; }
+
     /// <summary>Read the whole body inside the attempt (so its deadline and size cap cover it); false for streams.</summary>
     public bool BufferResponse { get; init; } = true;
 

@@ -2,14 +2,23 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using AngleSharp.Html.Parser;
+using Keyman.Core.Http;
 
 namespace Keyman.Core.Okta;
 
 /// <summary>Reads Okta's AWS app page: the auto-submit SAML form, a step-up (application-level MFA) page, or an error page.</summary>
 internal static partial class AppPageParser
 {
+    /// <exception cref="KeymanException">OktaError when the page is larger or nests deeper than <see cref="MarkupLimits"/> allow.</exception>
     public static AppPage Parse(string html, Uri url)
     {
+        if (!MarkupLimits.HtmlWithinLimits(html))
+        {
+            throw new KeymanException(ExitCodes.OktaError,
+                $"Okta's app page at {url.GetLeftPart(UriPartial.Path)} is larger than 2 MiB or nests deeper than {MarkupLimits.MaxHtmlDepth} levels; Keyman does not parse it",
+                "A genuine Okta app page is small; check the Okta URL and any proxy in between.");
+        }
+
         var document = new HtmlParser().ParseDocument(html);
         var finalUrl = new Uri(url.GetLeftPart(UriPartial.Path));
 

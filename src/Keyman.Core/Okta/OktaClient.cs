@@ -49,6 +49,7 @@ public sealed class OktaClient : IDisposable
             MaxDelay = TimeSpan.FromSeconds(20),
             Jitter = options.Jitter,
             AttemptTimeout = options.RequestTimeout,
+            TimeoutVariable = HttpTimeouts.Okta,
             MaxResponseBytes = options.MaxResponseBytes,
             NetworkFailures = NetworkRetry.UnsentOrIdempotent,
             IsRetryable = static r => (int)r.StatusCode >= 500,

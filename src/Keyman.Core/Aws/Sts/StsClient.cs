@@ -53,6 +53,7 @@ public sealed class StsClient
         Service = "AWS STS",
         MaxAttempts = MaxErrorRetry + 1,
         AttemptTimeout = Timeout,
+        TimeoutVariable = HttpTimeouts.Sts,
         MaxResponseBytes = MaxResponseBytes,
         NetworkFailures = NetworkRetry.UnsentOrIdempotent,
         IsRetryable = StsErrors.IsRetryable,

@@ -77,6 +77,13 @@ internal static partial class StsErrors
         }
 
         var refused = call.IsSaml ? ExitCodes.StsRefused : ExitCodes.AssumeRoleRefused;
+        if (ExceptionChain.Find<System.Xml.XmlException>(ex) is { } xml)
+        {
+            // The parser's message quotes the answer (every unclosed element of a hostile one): only the place is shown.
+            return new KeymanException(refused, $"AWS STS at {call.Endpoint} answered XML Keyman cannot read (line {xml.LineNumber}, position {xml.LinePosition})",
+                "A proxy or AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL may point somewhere else; check them, and run with --debug for details.", ex);
+        }
+
         return new KeymanException(refused, call.IsSaml ? $"AWS STS call failed: {call.Redact(ex.Message)}" : $"AWS STS {call.Operation}{For(call)} failed: {call.Redact(ex.Message)}",
             "Run with --debug for details.", ex);
     }

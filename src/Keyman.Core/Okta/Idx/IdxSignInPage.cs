@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using AngleSharp.Html.Parser;
+using Keyman.Core.Http;
 
 namespace Keyman.Core.Okta.Idx;
 
@@ -13,9 +14,18 @@ public static class IdxSignInPage
     private const string Marker = "\"stateToken\"";
 
     /// <summary>The decoded state token of the page's first script that has one, or null.</summary>
+    /// <exception cref="KeymanException">OktaError when the page is larger or nests deeper than <see cref="MarkupLimits"/> allow.</exception>
     public static string? FindStateToken(string html)
     {
-        var document = new HtmlParser().ParseDocument(html ?? string.Empty);
+        html ??= string.Empty;
+        if (!MarkupLimits.HtmlWithinLimits(html))
+        {
+            throw new KeymanException(ExitCodes.OktaError,
+                $"Okta's sign-in page is larger than 2 MiB or nests deeper than {MarkupLimits.MaxHtmlDepth} levels; Keyman does not parse it",
+                "A genuine Okta sign-in page is small; check the Okta URL and any proxy in between.");
+        }
+
+        var document = new HtmlParser().ParseDocument(html);
         foreach (var script in document.Scripts)
         {
             if (ReadStateToken(script.TextContent) is { Length: > 0 } token)
