@@ -55,7 +55,7 @@ internal static class ControlEndpoints
                     entries.Add(new JsonObject
                     {
                         ["seq"] = r.Seq, ["time"] = OktaJson.Time(r.Time), ["service"] = r.Service, ["method"] = r.Method,
-                        ["path"] = r.Path, ["action"] = r.Action, ["status"] = r.Status,
+                        ["path"] = r.Path, ["action"] = r.Action, ["status"] = r.Status, ["elapsedMs"] = Math.Round(r.ElapsedMs, 3),
                     });
                 }
 

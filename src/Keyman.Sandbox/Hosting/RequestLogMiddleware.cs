@@ -18,6 +18,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         // The entry's time is when the request came in: a client may have its answer (and move the clock) before
         // the entry is written.
         var received = state.Now;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (service != "control" && state.Faults.LatencyMs > 0)
         {
             await Task.Delay(state.Faults.LatencyMs, http.RequestAborted);
@@ -30,14 +31,14 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
 
         if (service == "okta" && await OktaFaultAsync(http, path))
         {
-            Log(http, path, service, received);
+            Log(http, path, service, received, started);
             return;
         }
 
         await next(http);
         if (service != "control")
         {
-            Log(http, path, service, received);
+            Log(http, path, service, received, started);
         }
     }
 
@@ -113,7 +114,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
         return false;
     }
 
-    private void Log(HttpContext http, string path, string service, DateTimeOffset received)
+    private void Log(HttpContext http, string path, string service, DateTimeOffset received, long started)
     {
         var action = http.Items.TryGetValue(ActionItem, out var a) ? a as string : null;
         lock (state.Sync)
@@ -121,6 +122,7 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
             state.RequestLog.Add(new RequestLogEntry(received, http.Request.Method, path, action, http.Response.StatusCode, service)
             {
                 Seq = state.RequestLog.Count + 1,
+                ElapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
             });
         }
     }

@@ -199,6 +199,9 @@ public sealed record OutboxMessage(string User, string FactorId, string FactorTy
 public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string Path, string? Action, int Status, string Service)
 {
     public long Seq { get; init; }
+
+    /// <summary>Time the sandbox itself spent on the request (its configured latency included), in milliseconds.</summary>
+    public double ElapsedMs { get; init; }
 }
 
 /// <summary>A console sign-in token: the credentials it was made from and the console session it grants.</summary>
