@@ -77,6 +77,11 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var username = _username = ResolveUsername(config.Username, env);
         log.Info($"Keyman \U0001F510 v{context.Version}");
 
+        if (config.Screen != true && WriteCredentialsFile)
+        {
+            CredentialsFile.CheckBeforeLogin(CredentialsFile.ResolvePath(env)); // a broken file is told before Okta is asked anything
+        }
+
         _okta = new OktaClient(baseUrl, context.Http, log, context.Time);
         var mfa = new MfaOptions { PreferredFactor = config.Factor };
         _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, mfa);
@@ -92,11 +97,6 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         flows.Add(new ClassicSignInFlow(_authenticator));
         var chain = new SignInChain(flows, log);
         _sessions = new OktaSessions(context, _okta, chain, baseUrl, username, config);
-
-        if (config.Screen != true && WriteCredentialsFile)
-        {
-            CredentialsFile.CheckBeforeLogin(CredentialsFile.ResolvePath(env)); // a broken file is told before the password
-        }
 
         // The Identity Engine's sign-in starts from the app's link: pick the app first when the config names it.
         AccountEntry? app = null;
