@@ -145,4 +145,28 @@ public sealed class OieLoginTests
         Assert.DoesNotContain("Password:", third.StdErr);
         Assert.Contains("/idp/idx/challenge/answer", await IdxPathsAsync(world, seq));
     }
+
+    [Fact]
+    public async Task WithoutAnAppIdTheSessionComesFromAuthnAndTheMenuListsTheApps()
+    {
+        await using var world = await World.StartAsync(ScenarioDocument.LoadBuiltIn("oie"));
+        world.WithConfig("username: totp@example.com");
+        var run = await world.RunAsync(["-D"],
+            Answer.With("Password: $", World.Password),
+            Answer.Computed("MFA Passcode: $", () => world.Totp("totp@example.com")),
+            Answer.Pick(@"(?s)Select an AWS account.*Selection: $", "AWS Dev"));
+        AssertLoggedIn(world, run);
+        Assert.Contains("Okta Classic authn", run.StdErr);
+    }
+
+    [Fact]
+    public async Task AClassicOrgSaysSoUnderDebugAndMakesNoIdxCall()
+    {
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var run = await world.RunAsync(["-D"], Answer.With("Password: $", World.Password));
+        AssertLoggedIn(world, run);
+        Assert.Contains("Okta engine: Okta Classic", run.StdErr);
+        Assert.Empty(await IdxPathsAsync(world));
+    }
 }
