@@ -169,4 +169,31 @@ public sealed class OieLoginTests
         Assert.Contains("Okta engine: Okta Classic", run.StdErr);
         Assert.Empty(await IdxPathsAsync(world));
     }
+
+    [Fact]
+    public async Task ThePasswordCacheAndCredentialProcessSignInThroughIdxWithoutAPrompt()
+    {
+        using var keyring = KeyringDaemon.Start();
+        await using var world = await World.StartAsync(new SandboxOptions { Scenario = ScenarioDocument.LoadBuiltIn("oie") });
+        foreach (var (k, v) in keyring.Environment().Where(e => e.Key != "HOME"))
+        {
+            world.Env[k] = v;
+        }
+
+        world.Env["KEYMAN_SECRET_STORE"] = "secret-service";
+        world.WithConfig("username: nomfa@example.com", $"appid: {DevApp}", "password_cache: true");
+        var seed = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        AssertLoggedIn(world, seed);
+
+        // Okta ends every session: credential-process signs in again through IDX with the kept password, asking nothing.
+        await world.PostControlAsync("sessions/expire");
+        var setup = await world.RunAsync("setup-profile", "dev");
+        Assert.True(setup.ExitCode == 0, setup.ToString());
+        var seq = await world.LastSeqAsync();
+        var direct = await world.RunAsync("credential-process", "--profile", "dev");
+        Assert.True(direct.ExitCode == 0, direct.ToString());
+        Assert.Contains("\"AccessKeyId\": \"ASIA", direct.StdOut.Replace("\":\"", "\": \"", StringComparison.Ordinal));
+        Assert.DoesNotContain("Password:", direct.StdErr);
+        Assert.Contains("/idp/idx/identify", await IdxPathsAsync(world, seq));
+    }
 }
