@@ -17,14 +17,12 @@ public sealed class OktaBrowserSession : IDisposable
     private readonly CookieContainer _cookies = new();
     private readonly HttpMessageInvoker _invoker;
     private readonly Uri _org;
-    private readonly ILog _log;
 
     public OktaBrowserSession(Uri baseUrl, HttpPipeline pipeline, ILog log, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         ArgumentNullException.ThrowIfNull(pipeline);
         _org = new Uri(baseUrl.GetLeftPart(UriPartial.Authority) + "/");
-        _log = log;
         var policy = new RetryPolicy
         {
             Service = "Okta",
@@ -81,7 +79,6 @@ public sealed class OktaBrowserSession : IDisposable
             using (response)
             {
                 var status = (int)response.StatusCode;
-                _log.Debug($"GET {url.AbsolutePath} -> {status}");
                 if (status is >= 300 and < 400 && response.Headers.Location is { } location)
                 {
                     if (hop >= MaxRedirects)
