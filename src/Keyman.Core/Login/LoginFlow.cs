@@ -4,6 +4,7 @@ using Keyman.Core.Aws.Sts;
 using Keyman.Core.Http;
 using Keyman.Core.Config;
 using Keyman.Core.Okta;
+using Keyman.Core.Okta.Idx;
 
 namespace Keyman.Core.Login;
 
@@ -43,6 +44,8 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     private OktaClient? _okta;
     private OktaAuthenticator? _authenticator;
     private OktaSessions? _sessions;
+    private OktaBrowserSession? _browser;
+    private IdxSignInFlow? _idx;
     private AccountEntry? _app;
     private string? _roleArn;
 
@@ -52,6 +55,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     public void Dispose()
     {
         _okta?.Dispose();
+        _browser?.Dispose();
     }
 
     public async Task<LoginResult> RunAsync(KeymanConfig config, CancellationToken cancellationToken)
@@ -73,18 +77,43 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var username = _username = ResolveUsername(config.Username, env);
         log.Info($"Keyman \U0001F510 v{context.Version}");
 
-        _okta = new OktaClient(baseUrl, context.Http, log, context.Time);
-        _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor });
-        _sessions = new OktaSessions(context, _okta, _authenticator, baseUrl, username, config);
-
         if (config.Screen != true && WriteCredentialsFile)
         {
-            CredentialsFile.CheckBeforeLogin(CredentialsFile.ResolvePath(env)); // a broken file is told before the password
+            CredentialsFile.CheckBeforeLogin(CredentialsFile.ResolvePath(env)); // a broken file is told before Okta is asked anything
+        }
+
+        _okta = new OktaClient(baseUrl, context.Http, log, context.Time);
+        var mfa = new MfaOptions { PreferredFactor = config.Factor };
+        _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, mfa);
+        var engine = await DetectEngineAsync(baseUrl, cancellationToken);
+        var flows = new List<ISignInFlow>();
+        if (engine == OktaEngine.IdentityEngine)
+        {
+            _browser = new OktaBrowserSession(baseUrl, context.Http, log, context.Time);
+            _idx = new IdxSignInFlow(context, _okta, _browser, mfa);
+            flows.Add(_idx);
+        }
+
+        flows.Add(new ClassicSignInFlow(_authenticator));
+        var chain = new SignInChain(flows, log);
+        _sessions = new OktaSessions(context, _okta, chain, baseUrl, username, config);
+
+        // The Identity Engine's sign-in starts from the app's link: pick the app first when the config names it.
+        AccountEntry? app = null;
+        if (_idx is not null && (config.AppId is not null || config.Accounts is { Count: > 0 }))
+        {
+            app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);
+            _sessions.AppLink = app.AppId;
+            log.Debug($"Sign-in flow for {OktaOrg.Display(baseUrl)}: {_idx.Name}, starting from app {app.AppId}");
+        }
+        else
+        {
+            log.Debug($"Sign-in flow for {OktaOrg.Display(baseUrl)}: {flows[^1].Name}");
         }
 
         await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
 
-        var app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);
+        app = _app = app ?? await ChooseAppAsync(config, _authenticator, cancellationToken);
         log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
 
         var (assertion, formAction) = await GetAssertionAsync(_authenticator, baseUrl, app.AppId, cancellationToken);
@@ -161,6 +190,30 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         };
     }
 
+    /// <summary>
+    /// Which engine the org runs (remembered per org for a day in the user's cache folder). A failed detection is
+    /// Classic: an org without /.well-known/okta-organization is a Classic one.
+    /// </summary>
+    private async Task<OktaEngine> DetectEngineAsync(Uri baseUrl, CancellationToken cancellationToken)
+    {
+        var log = context.Log;
+        var cache = new OktaEngineCacheFile(OktaEngineCacheFile.DefaultPath(context.Environment));
+        using var http = context.Http.CreateClient(OktaClient.RetryPolicy(new OktaClientOptions()), log, context.Time);
+        OktaEngine engine;
+        try
+        {
+            engine = await new OktaEngineDetector(http, log, context.Time, cache).DetectAsync(baseUrl, cancellationToken);
+        }
+        catch (KeymanException e)
+        {
+            log.Debug($"Could not tell the Okta engine ({e.Message}); using Okta Classic");
+            engine = OktaEngine.Classic;
+        }
+
+        log.Debug($"Okta engine: {OktaEngineDetector.Describe(engine)}");
+        return engine;
+    }
+
     /// <summary>RoleSessionName allows [\w+=,.@-], 2 to 64 characters.</summary>
     private static string SafeSessionName(string name)
     {
@@ -229,7 +282,9 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         for (var stepUps = 0; ; stepUps++)
         {
             context.Log.Info($"Getting SAML Assertion from {OktaOrg.Display(baseUrl)}");
-            var page = await authenticator.GetAppPageAsync(link, sessionToken, cancellationToken);
+            var page = _idx is not null
+                ? await _idx.GetAppPageAsync(link, MaxStepUps, cancellationToken)
+                : await authenticator.GetAppPageAsync(link, sessionToken, cancellationToken);
             if (page.SamlResponse is { Length: > 0 } saml)
             {
                 return (SamlAssertion.Parse(saml), page.FormAction);

@@ -8,11 +8,14 @@ namespace Keyman.Core.Login;
 /// <summary>
 /// Gets Keyman an active Okta session, cheapest way first: the session already held (reup), the one kept in the
 /// secret store by an earlier run (checked and extended through /api/v1/sessions/me), and only then the password
-/// (from the keychain with password_cache, else a prompt) plus MFA. Keeps the new session (and a password Okta has
+/// (from the keychain with password_cache, else a prompt) plus MFA, through the org's chain of sign-in flows. Keeps the new session (and a password Okta has
 /// just accepted) in the secret store for the next run.
 /// </summary>
-internal sealed class OktaSessions(KeymanContext context, OktaClient okta, OktaAuthenticator authenticator, Uri baseUrl, string username, KeymanConfig config)
+internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignInChain chain, Uri baseUrl, string username, KeymanConfig config)
 {
+    /// <summary>The AWS app link the sign-in may start from (the Identity Engine's sign-in does), once known.</summary>
+    public string? AppLink { get; set; }
+
     /// <summary>The original's keyring entry: service "aws_okta_keyman", account = the username.</summary>
     public const string PasswordService = "aws_okta_keyman";
 
@@ -91,14 +94,14 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, OktaA
         OktaSession session;
         try
         {
-            session = await authenticator.LoginAsync(username, password, cancellationToken).ConfigureAwait(false);
+            session = await chain.SignInAsync(new SignInRequest(username, password, AppLink), cancellationToken).ConfigureAwait(false);
         }
         catch (KeymanException e) when (cached is not null && e.ExitCode == ExitCodes.AuthenticationFailed)
         {
             log.Warning("Okta rejected the cached password; removing it from the keychain");
             await _secrets.RemoveAsync(PasswordService, username, cancellationToken, warn: true).ConfigureAwait(false);
             password = await AskAsync(cancellationToken).ConfigureAwait(false);
-            session = await authenticator.LoginAsync(username, password, cancellationToken).ConfigureAwait(false);
+            session = await chain.SignInAsync(new SignInRequest(username, password, AppLink), cancellationToken).ConfigureAwait(false);
         }
 
         // Stored only now that Okta has accepted it (the original stores it before checking).

@@ -82,7 +82,6 @@ public sealed class OktaEngineDetector
         using (response)
         {
             var status = (int)response.StatusCode;
-            _log.Debug($"GET {url.AbsolutePath} -> {status}");
             if (status >= 500 || response.StatusCode == HttpStatusCode.TooManyRequests)
             {
                 throw new KeymanException(status >= 500 ? ExitCodes.Network : ExitCodes.RateLimited,

@@ -1,0 +1,14 @@
+using Keyman.Core.Okta;
+
+namespace Keyman.Core.Login;
+
+/// <summary>Okta Classic's /api/v1/authn: password, MFA, then a session from the sessionToken.</summary>
+internal sealed class ClassicSignInFlow(OktaAuthenticator authenticator) : ISignInFlow
+{
+    public string Name => "Okta Classic authn";
+
+    public string? CannotRun(SignInRequest request) => null;
+
+    public Task<OktaSession> SignInAsync(SignInRequest request, CancellationToken cancellationToken) =>
+        authenticator.LoginAsync(request.Username, request.Password, cancellationToken);
+}
