@@ -198,42 +198,8 @@ public sealed class OktaAuthenticator
         };
     }
 
-    private async Task<MfaFactor> ChooseFactorAsync(List<MfaFactor> usable, CancellationToken cancellationToken)
-    {
-        var candidates = usable;
-        if (!string.IsNullOrWhiteSpace(_options.PreferredFactor))
-        {
-            var matches = usable.Where(f => f.Matches(_options.PreferredFactor)).ToList();
-            if (matches.Count > 0)
-            {
-                candidates = matches;
-            }
-            else
-            {
-                _log.Warning($"Preferred MFA factor \"{_options.PreferredFactor.Trim()}\" is not enrolled or not supported; available: {string.Join(", ", usable.Select(f => f.Key))}");
-            }
-        }
-
-        if (candidates.Count == 1)
-        {
-            return candidates[0];
-        }
-
-        if (!_interaction.CanPrompt)
-        {
-            throw new KeymanException(ExitCodes.Usage, "Several MFA factors are enrolled and there is no terminal to choose one",
-                $"Set a preferred MFA factor, one of: {string.Join(", ", candidates.Select(f => f.Key).Distinct())}.");
-        }
-
-        var rows = candidates.Select(f => (IReadOnlyList<string>)[f.Description]).ToList();
-        var index = await _interaction.ChooseAsync("Select an MFA factor", ["MFA factor"], rows, cancellationToken).ConfigureAwait(false);
-        if (index < 0 || index >= candidates.Count)
-        {
-            throw new KeymanException(ExitCodes.Internal, $"The MFA menu returned {index}, which is not one of its rows");
-        }
-
-        return candidates[index];
-    }
+    private Task<MfaFactor> ChooseFactorAsync(List<MfaFactor> usable, CancellationToken cancellationToken) =>
+        MfaChoice.ChooseAsync(usable, f => f, _options, _log, _interaction, cancellationToken);
 
     private Task<AuthnTransaction> CodeAsync(MfaFactor factor, Uri verify, string stateToken, CancellationToken cancellationToken)
     {

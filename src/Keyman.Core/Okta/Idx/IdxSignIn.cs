@@ -195,42 +195,8 @@ public sealed class IdxSignIn
         return next;
     }
 
-    private async Task<IdxChoice> ChooseAsync(List<IdxChoice> usable, CancellationToken cancellationToken)
-    {
-        var candidates = usable;
-        if (!string.IsNullOrWhiteSpace(_options.PreferredFactor))
-        {
-            var matches = usable.Where(c => c.Factor.Matches(_options.PreferredFactor)).ToList();
-            if (matches.Count > 0)
-            {
-                candidates = matches;
-            }
-            else
-            {
-                _log.Warning($"Preferred MFA factor \"{_options.PreferredFactor.Trim()}\" is not enrolled or not supported; available: {string.Join(", ", usable.Select(c => c.Factor.Key))}");
-            }
-        }
-
-        if (candidates.Count == 1)
-        {
-            return candidates[0];
-        }
-
-        if (!_interaction.CanPrompt)
-        {
-            throw new KeymanException(ExitCodes.Usage, "Several MFA factors are enrolled and there is no terminal to choose one",
-                $"Set a preferred MFA factor, one of: {string.Join(", ", candidates.Select(c => c.Factor.Key).Distinct())}.");
-        }
-
-        var rows = candidates.Select(c => (IReadOnlyList<string>)[c.Factor.Description]).ToList();
-        var index = await _interaction.ChooseAsync("Select an MFA factor", ["MFA factor"], rows, cancellationToken).ConfigureAwait(false);
-        if (index < 0 || index >= candidates.Count)
-        {
-            throw new KeymanException(ExitCodes.Internal, $"The MFA menu returned {index}, which is not one of its rows");
-        }
-
-        return candidates[index];
-    }
+    private Task<IdxChoice> ChooseAsync(List<IdxChoice> usable, CancellationToken cancellationToken) =>
+        MfaChoice.ChooseAsync(usable, c => c.Factor, _options, _log, _interaction, cancellationToken);
 
     private async Task<IdxResponse> ChallengeAsync(IdxResponse response, IdxForm form, Walk walk, CancellationToken cancellationToken)
     {
