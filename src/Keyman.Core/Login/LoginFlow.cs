@@ -65,16 +65,11 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
 
         _config = config;
         var baseUrl = _baseUrl = OktaOrg.Resolve(config.Org, config.OktaPreview ?? false);
-        if (config.DuoFactor is not null)
-        {
-            log.Warning($"Duo is not supported yet; duo_factor '{config.DuoFactor}' is ignored. Use another factor enrolled in Okta (--factor).");
-        }
-
         var username = _username = ResolveUsername(config.Username, env);
         log.Info($"Keyman \U0001F510 v{context.Version}");
 
         _okta = new OktaClient(baseUrl, context.Http, log, context.Time);
-        _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor });
+        _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, new MfaOptions { PreferredFactor = config.Factor ?? Okta.Duo.DuoMethods.PreferredFactor(config.DuoFactor) });
         _sessions = new OktaSessions(context, _okta, _authenticator, baseUrl, username, config);
 
         if (config.Screen != true && WriteCredentialsFile)
