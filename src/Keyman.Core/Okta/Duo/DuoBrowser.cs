@@ -1,5 +1,6 @@
 using System.Net;
 using Keyman.Core.Ui;
+
 namespace Keyman.Core.Okta.Duo;
 
 /// <summary>
