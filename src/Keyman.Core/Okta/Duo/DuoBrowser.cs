@@ -130,8 +130,8 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
         }
     }
 
-    private KeymanException Unreachable(Uri url, string reason, Exception? inner) => IsOkta(url)
-        ? new KeymanException(ExitCodes.Network, $"Cannot reach Okta during Duo sign-in: {reason}", "Check your network or VPN, then run keyman again.", inner)
-        : new KeymanException(ExitCodes.Network, $"Cannot reach Duo at {url.GetLeftPart(UriPartial.Authority)}: {reason}",
-            "Duo may be having an outage (see status.duo.com) or a proxy blocks it; try again later or choose another MFA factor.", inner);
+    private KeymanException Unreachable(Uri url, string reason, Exception? inner) => IsDuo(url)
+        ? new KeymanException(ExitCodes.Network, $"Cannot reach Duo at {url.GetLeftPart(UriPartial.Authority)}: {reason}",
+            "Duo may be having an outage (see status.duo.com) or a proxy blocks it; try again later or choose another MFA factor.", inner)
+        : new KeymanException(ExitCodes.Network, $"Cannot reach Okta during Duo sign-in: {reason}", "Check your network or VPN, then run keyman again.", inner);
 }
