@@ -98,7 +98,7 @@ public sealed class DuoTests
     [Theory]
     [InlineData("duodeny@example.com", 14, "Duo Push was denied")]
     [InlineData("duotimeout@example.com", 14, "Duo Push timed out")]
-    [InlineData("duonodevice@example.com", 14, "not capable of Duo Push")]
+    [InlineData("duonodevice@example.com", 15, "not capable of Duo Push")]
     [InlineData("duodown@example.com", 3, "Cannot reach Duo")]
     [InlineData("duonew@example.com", 15, "not enrolled in Duo")]
     public async Task DuoFailuresEndInOneLineWithAFix(string user, int exitCode, string words)

@@ -26,7 +26,9 @@ internal static class DuoPrompt
             return txid;
         }
 
-        throw new KeymanException(ExitCodes.MfaFailed, $"Duo refused to start {method.MenuName()}: {answer.Message ?? "no reason given"}",
+        // A push or call Duo refuses to start means no device can take it: nothing to retry.
+        throw new KeymanException(method == DuoMethod.Passcode ? ExitCodes.MfaFailed : ExitCodes.MfaUnavailable,
+            $"Duo refused to start {method.MenuName()}: {answer.Message ?? "no reason given"}",
             method == DuoMethod.Passcode ? "Run keyman again and choose another Duo method." : "Choose another Duo method (-d passcode or -d call), or check your devices in Duo.");
     }
 }
