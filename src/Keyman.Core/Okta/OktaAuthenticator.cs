@@ -138,7 +138,7 @@ public sealed class OktaAuthenticator
                 case "MFA_REQUIRED" or "MFA_CHALLENGE":
                     try
                     {
-                        transaction = await RunMfaAsync(transaction, who, cancellationToken).ConfigureAwait(false);
+                        transaction = await RunMfaAsync(transaction, who, stepUp, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OktaApiException e)
                     {
@@ -180,7 +180,8 @@ public sealed class OktaAuthenticator
         throw new KeymanException(ExitCodes.OktaError, "Okta kept asking for more steps; giving up", "Log in through the Okta web UI to see what Okta asks for.");
     }
 
-    private async Task<AuthnTransaction> RunMfaAsync(AuthnTransaction transaction, string who, CancellationToken cancellationToken)
+    /// <param name="stepUp">Duo is not offered at an app's step-up yet: its flow ends in a new session, not the step-up's.</param>
+    private async Task<AuthnTransaction> RunMfaAsync(AuthnTransaction transaction, string who, bool stepUp, CancellationToken cancellationToken)
     {
         var stateToken = transaction.StateToken;
         if (string.IsNullOrEmpty(stateToken))
@@ -191,7 +192,7 @@ public sealed class OktaAuthenticator
         var enrolled = Factors(transaction).SelectMany(MfaFactor.Expand).ToList();
         var challengeLink = transaction.Status == "MFA_CHALLENGE" ? transaction.Links?.Next?.Href : null;
         var usable = enrolled
-            .Where(f => f.Kind != FactorKind.Unsupported && (f.Raw.Links?.Verify?.Href ?? challengeLink) is { Length: > 0 })
+            .Where(f => f.Kind != FactorKind.Unsupported && !(stepUp && f.Kind == FactorKind.Duo) && (f.Raw.Links?.Verify?.Href ?? challengeLink) is { Length: > 0 })
             .ToList();
         if (usable.Count == 0)
         {

@@ -176,6 +176,18 @@ public class DuoAuthenticatorTests
     }
 
     [Fact]
+    public async Task AppStepUpDoesNotOfferDuoYet()
+    {
+        using var h = new OktaHarness(new MfaOptions { PreferredFactor = "duo push" });
+        h.MfaRequired(DuoFactor);
+
+        var e = await Assert.ThrowsAsync<KeymanException>(() => h.Authenticator.StepUpAsync(StateToken, CancellationToken.None));
+
+        Assert.Equal(ExitCodes.MfaUnavailable, e.ExitCode);
+        Assert.DoesNotContain(h.Handler.Requests, r => r.Path == VerifyPath(FactorId));
+    }
+
+    [Fact]
     public void DuoFactorIsOfferedAsPushCallAndPasscode()
     {
         var factor = System.Text.Json.JsonSerializer.Deserialize(DuoFactor, OktaJsonContext.Default.OktaFactor)!;
