@@ -69,11 +69,6 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
 
         _config = config;
         var baseUrl = _baseUrl = OktaOrg.Resolve(config.Org, config.OktaPreview ?? false);
-        if (config.DuoFactor is not null)
-        {
-            log.Warning($"Duo is not supported yet; duo_factor '{config.DuoFactor}' is ignored. Use another factor enrolled in Okta (--factor).");
-        }
-
         var username = _username = ResolveUsername(config.Username, env);
         log.Info($"Keyman \U0001F510 v{context.Version}");
 
@@ -83,7 +78,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         }
 
         _okta = new OktaClient(baseUrl, context.Http, log, context.Time);
-        var mfa = new MfaOptions { PreferredFactor = config.Factor };
+        var mfa = new MfaOptions { PreferredFactor = config.Factor ?? Okta.Duo.DuoMethods.PreferredFactor(config.DuoFactor) };
         _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, mfa);
         var engine = await DetectEngineAsync(baseUrl, cancellationToken);
         var flows = new List<ISignInFlow>();

@@ -1,3 +1,5 @@
+using Keyman.Core.Okta.Duo;
+
 namespace Keyman.Core.Okta;
 
 internal enum FactorKind
@@ -7,18 +9,33 @@ internal enum FactorKind
     Push,
     SentCode,
     Question,
+    Duo,
 }
 
-/// <summary>An enrolled factor as Keyman sees it: how to verify it and how to name it to the user.</summary>
-internal sealed class MfaFactor(OktaFactor factor)
+/// <summary>
+/// An enrolled factor as Keyman sees it: how to verify it and how to name it to the user. Okta Classic's Duo Universal
+/// Prompt factor is offered as one entry per Duo method (<paramref name="duo"/>).
+/// </summary>
+internal sealed class MfaFactor(OktaFactor factor, DuoMethod? duo = null)
 {
+    /// <summary>Okta Classic's Duo Universal Prompt factor (claims_provider, vendor "Duo Universal Prompt").</summary>
+    public static bool IsDuoUniversal(OktaFactor factor) =>
+        string.Equals(factor.FactorType, "claims_provider", StringComparison.OrdinalIgnoreCase)
+        && (factor.VendorName ?? string.Empty).Contains("duo", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The entries of one enrolled factor: three for Duo (push, call, passcode), else one.</summary>
+    public static IEnumerable<MfaFactor> Expand(OktaFactor factor) =>
+        IsDuoUniversal(factor) ? DuoMethods.All.Select(m => new MfaFactor(factor, m)) : [new MfaFactor(factor)];
+
+    public DuoMethod? DuoMethod { get; } = duo;
+
     public OktaFactor Raw { get; } = factor;
 
     public string FactorType { get; } = (factor.FactorType ?? string.Empty).ToLowerInvariant();
 
     public string Provider { get; } = (factor.Provider ?? string.Empty).ToUpperInvariant();
 
-    public FactorKind Kind => FactorType switch
+    public FactorKind Kind => DuoMethod is not null ? FactorKind.Duo : FactorType switch
     {
         "token:software:totp" or "token:hardware" or "token" or "token:hotp" => FactorKind.Code,
         "push" when Provider is "OKTA" or "" => FactorKind.Push,
@@ -28,7 +45,7 @@ internal sealed class MfaFactor(OktaFactor factor)
     };
 
     /// <summary>saml2aws-style key, "google token:software:totp".</summary>
-    public string Key => $"{Provider} {FactorType}".ToLowerInvariant();
+    public string Key => DuoMethod is { } method ? $"duo {method.Word()}" : $"{Provider} {FactorType}".ToLowerInvariant();
 
     public bool Matches(string preferred)
     {
@@ -40,6 +57,11 @@ internal sealed class MfaFactor(OktaFactor factor)
     {
         get
         {
+            if (DuoMethod is { } method)
+            {
+                return method.MenuName();
+            }
+
             var profile = Raw.Profile;
             return (FactorType, Provider) switch
             {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Keyman.Core.Okta.Duo;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Okta;
@@ -14,7 +15,7 @@ public sealed class OktaAuthenticator
 
     private const string SupportedFactors =
         "Keyman supports Okta Verify (push or code), Google Authenticator and other TOTP apps, YubiKey OTP, RSA SecurID, " +
-        "Symantec VIP, HOTP tokens, SMS, voice call, email and security questions";
+        "Symantec VIP, HOTP tokens, SMS, voice call, email, security questions and Duo (push, phone call, passcode)";
 
     private readonly OktaClient _client;
     private readonly IInteraction _interaction;
@@ -61,6 +62,14 @@ public sealed class OktaAuthenticator
         var name = $"{profile?.FirstName} {profile?.LastName}".Trim();
         var displayName = name.Length > 0 ? name : profile?.Login ?? username;
         _log.Info($"Successfully authed {displayName}");
+        if (success.Type == DuoSuccess)
+        {
+            // Duo's Universal Prompt ends with Okta's sid cookie instead of a sessionToken.
+            var session = await _client.GetCurrentSessionAsync(cancellationToken).ConfigureAwait(false)
+                ?? throw new KeymanException(ExitCodes.OktaError, "Okta did not accept the session it set after Duo", "Run keyman again; report this with --debug output if it persists.");
+            return session with { DisplayName = displayName };
+        }
+
         return await _client.CreateSessionAsync(success.SessionToken!, displayName, cancellationToken).ConfigureAwait(false);
     }
 
@@ -113,6 +122,9 @@ public sealed class OktaAuthenticator
             var status = transaction.Status?.ToUpperInvariant();
             switch (status)
             {
+                case "SUCCESS" when transaction.Type == DuoSuccess:
+                    return transaction;
+
                 case "SUCCESS":
                     if (string.IsNullOrEmpty(transaction.SessionToken) && !(stepUp && transaction.Links?.Next?.Href is { Length: > 0 }))
                     {
@@ -126,7 +138,7 @@ public sealed class OktaAuthenticator
                 case "MFA_REQUIRED" or "MFA_CHALLENGE":
                     try
                     {
-                        transaction = await RunMfaAsync(transaction, who, cancellationToken).ConfigureAwait(false);
+                        transaction = await RunMfaAsync(transaction, who, stepUp, cancellationToken).ConfigureAwait(false);
                     }
                     catch (OktaApiException e)
                     {
@@ -168,7 +180,8 @@ public sealed class OktaAuthenticator
         throw new KeymanException(ExitCodes.OktaError, "Okta kept asking for more steps; giving up", "Log in through the Okta web UI to see what Okta asks for.");
     }
 
-    private async Task<AuthnTransaction> RunMfaAsync(AuthnTransaction transaction, string who, CancellationToken cancellationToken)
+    /// <param name="stepUp">Duo is not offered at an app's step-up yet: its flow ends in a new session, not the step-up's.</param>
+    private async Task<AuthnTransaction> RunMfaAsync(AuthnTransaction transaction, string who, bool stepUp, CancellationToken cancellationToken)
     {
         var stateToken = transaction.StateToken;
         if (string.IsNullOrEmpty(stateToken))
@@ -176,10 +189,10 @@ public sealed class OktaAuthenticator
             throw new KeymanException(ExitCodes.OktaError, "Okta asked for MFA without a transaction state", "Try again; report this with --debug output if it persists.");
         }
 
-        var enrolled = Factors(transaction).Select(f => new MfaFactor(f)).ToList();
+        var enrolled = Factors(transaction).SelectMany(MfaFactor.Expand).ToList();
         var challengeLink = transaction.Status == "MFA_CHALLENGE" ? transaction.Links?.Next?.Href : null;
         var usable = enrolled
-            .Where(f => f.Kind != FactorKind.Unsupported && (f.Raw.Links?.Verify?.Href ?? challengeLink) is { Length: > 0 })
+            .Where(f => f.Kind != FactorKind.Unsupported && !(stepUp && f.Kind == FactorKind.Duo) && (f.Raw.Links?.Verify?.Href ?? challengeLink) is { Length: > 0 })
             .ToList();
         if (usable.Count == 0)
         {
@@ -194,6 +207,7 @@ public sealed class OktaAuthenticator
             FactorKind.Push => await PushAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
             FactorKind.SentCode => await SentCodeAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
             FactorKind.Question => await QuestionAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
+            FactorKind.Duo => await DuoAsync(factor, verify, stateToken, transaction, cancellationToken).ConfigureAwait(false),
             _ => await CodeAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
         };
     }
@@ -353,6 +367,28 @@ public sealed class OktaAuthenticator
         }
     }
 
+    /// <summary>A marker type for a transaction finished by Duo's Universal Prompt: Okta's session is already in the sid cookie.</summary>
+    private const string DuoSuccess = "keyman:duo-session";
+
+    /// <summary>Okta Classic's Duo Universal Prompt: verify gives MFA_CHALLENGE with a GET link into Duo; Duo's flow ends in Okta's session cookie.</summary>
+    private async Task<AuthnTransaction> DuoAsync(MfaFactor factor, Uri verify, string stateToken, AuthnTransaction current, CancellationToken cancellationToken)
+    {
+        var challenge = await PostTransactionAsync(verify, new VerifyRequest { StateToken = stateToken }, cancellationToken).ConfigureAwait(false);
+        if (!IsMfaState(challenge))
+        {
+            return challenge;
+        }
+
+        if (challenge.Links?.Next?.Href is not { Length: > 0 } next)
+        {
+            throw new KeymanException(ExitCodes.MfaFailed, "Okta started Duo without a link to Duo's prompt", "Run keyman again; report this with --debug output if it persists.");
+        }
+
+        var duo = new DuoAuthenticator(_client, _interaction, _log, _time, _options);
+        await duo.SignInAsync(_client.Resolve(next), factor.DuoMethod!.Value, cancellationToken).ConfigureAwait(false);
+        return new AuthnTransaction { Status = "SUCCESS", Type = DuoSuccess, Embedded = challenge.Embedded ?? current.Embedded };
+    }
+
     private async Task<string> AskAsync(MfaFactor factor, string prompt, bool secret, CancellationToken cancellationToken)
     {
         RequireTerminal(factor);
@@ -420,7 +456,7 @@ public sealed class OktaAuthenticator
     private static KeymanException NoSupportedFactor(List<MfaFactor> enrolled, string who)
     {
         var names = enrolled.Select(f => f.Description).Distinct().ToList();
-        var duo = enrolled.Any(f => f.Provider == "DUO") ? "Duo is not supported yet. " : string.Empty;
+        var duo = enrolled.Any(f => f.Provider == "DUO") ? "Duo's retired traditional prompt (factor web) is not supported; ask for Duo Universal Prompt. " : string.Empty;
         var message = names.Count == 0
             ? $"Okta requires MFA for {who} but lists no MFA factor"
             : $"None of the MFA factors enrolled for {who} is supported by Keyman (enrolled: {string.Join(", ", names)})";

@@ -272,6 +272,24 @@ public sealed class OktaClient : IDisposable
         return await ReadJsonAsync(response, url, responseType, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Sends one browser-like request (a page or a form; no redirect followed) through the same pipeline: the sid cookie goes
+    /// only to the org, and a sid the org sets is kept. Used by flows that pass through other hosts (Duo) and back.
+    /// </summary>
+    internal async Task<HttpResponseMessage> SendPageAsync(HttpMethod method, Uri url, HttpContent? content, string accept, string? cookies, CancellationToken cancellationToken)
+    {
+        using var request = BuildRequest(method, url, null, accept);
+        request.Content = content;
+        if (!string.IsNullOrEmpty(cookies))
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookies);
+        }
+
+        var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        RememberSessionCookie(response, url);
+        return response;
+    }
+
     private void RequireSession()
     {
         if (string.IsNullOrEmpty(SessionId))

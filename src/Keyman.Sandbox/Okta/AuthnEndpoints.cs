@@ -17,6 +17,8 @@ internal static class AuthnEndpoints
             Verify(http, state, factorId, resend: false));
         app.MapPost("/api/v1/authn/factors/{factorId}/verify/resend", (HttpContext http, SandboxState state, string factorId) =>
             Verify(http, state, factorId, resend: true));
+        Duo.DuoOktaSide.Map(app);
+        Duo.DuoPromptEndpoints.Map(app);
     }
 
     private static async Task<IResult> Authenticate(HttpContext http, SandboxState state)
@@ -181,6 +183,7 @@ internal static class AuthnEndpoints
                 "sms" or "call" or "email" => OneTimePasscode(state, org, tx, factor, passCode, resend),
                 "push" => Push(state, org, tx, factor, resend),
                 "webauthn" or "u2f" => WebAuthn(state, org, tx, factor, body),
+                "claims_provider" when factor.Duo is not null => Duo.DuoOktaSide.Challenge(org, tx, factor),
                 _ => OktaJson.Error(400, "E0000001", "Api validation failed: factorType", "This factor type is not supported by the sandbox."),
             };
         }

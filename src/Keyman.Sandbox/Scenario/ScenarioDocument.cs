@@ -166,6 +166,9 @@ public sealed class ScenarioFactor
     public List<string> Codes { get; set; } = [];
 
     public ScenarioPush? Push { get; set; }
+
+    /// <summary>The Duo account behind a Duo Universal Prompt factor (claims_provider).</summary>
+    public ScenarioDuo? Duo { get; set; }
 }
 
 public sealed class ScenarioPush

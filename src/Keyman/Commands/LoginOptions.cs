@@ -16,7 +16,7 @@ internal sealed class LoginOptions
 
     public Option<bool> Reup { get; } = new("--reup", "-r") { Description = "Keep refreshing the credentials until stopped" };
 
-    public Option<string> DuoFactor { get; } = new("--duo_factor", "-d", "--duo-factor") { Description = "Preferred Duo factor (web, push, call, passcode); Duo is not supported yet" };
+    public Option<string> DuoFactor { get; } = new("--duo_factor", "-d", "--duo-factor") { Description = "Preferred Duo factor (web, push, call, passcode); web lets Duo pick (push to the first device)" };
 
     public Option<string> Name { get; } = new("--name", "-n") { Description = "AWS credentials profile to write (default: default)" };
 

@@ -356,7 +356,7 @@ public class OktaAuthenticatorTests
         Assert.Equal(ExitCodes.MfaUnavailable, e.ExitCode);
         Assert.Contains("Duo (web)", e.Message, StringComparison.Ordinal);
         Assert.Contains("WebAuthn", e.Message, StringComparison.Ordinal);
-        Assert.StartsWith("Duo is not supported yet", e.Hint, StringComparison.Ordinal);
+        Assert.StartsWith("Duo's retired traditional prompt", e.Hint, StringComparison.Ordinal);
         Assert.Contains("Okta Verify", e.Hint, StringComparison.Ordinal);
     }
 

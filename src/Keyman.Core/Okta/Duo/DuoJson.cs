@@ -1,0 +1,40 @@
+using System.Text.Json;
+
+namespace Keyman.Core.Okta.Duo;
+
+/// <summary>Duo's JSON answers: <c>{"stat":"OK","response":{…}}</c> or <c>{"stat":"FAIL","message":…}</c>.</summary>
+internal sealed record DuoJson(bool Ok, string? Message, string? MessageEnum, IReadOnlyDictionary<string, string> Response)
+{
+    public string? this[string name] => Response.GetValueOrDefault(name);
+
+    public static DuoJson Parse(DuoBrowser.Page page, string step)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(page.Body);
+            var root = document.RootElement;
+            var stat = root.TryGetProperty("stat", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (root.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var property in response.EnumerateObject())
+                {
+                    if (property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                    {
+                        values[property.Name] = property.Value.ToString();
+                    }
+                }
+            }
+
+            return new DuoJson(string.Equals(stat, "OK", StringComparison.OrdinalIgnoreCase), Text(root, "message"), Text(root, "message_enum"), values);
+        }
+        catch (JsonException e)
+        {
+            throw new KeymanException(ExitCodes.MfaFailed, $"Duo's answer to {step} is not the JSON Keyman expects (HTTP {(int)page.Status})",
+                "Duo may have changed its prompt; choose another MFA factor and report this with --debug output.", e);
+        }
+    }
+
+    private static string? Text(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind is JsonValueKind.String or JsonValueKind.Number ? value.ToString() : null;
+}

@@ -1,0 +1,34 @@
+namespace Keyman.Core.Okta.Duo;
+
+/// <summary>
+/// Step 3: the login form posted to its action (/frame/prompt, or /frame/v4/prompt on newer pages) with the page's fields
+/// plus <c>factor</c>, <c>device</c>, <c>postAuthDestination=OIDC_EXIT</c> and a passcode; Duo answers with a <c>txid</c>.
+/// </summary>
+internal static class DuoPrompt
+{
+    public static async Task<string> StartAsync(DuoBrowser browser, DuoForm login, DuoMethod method, DuoDevice? device, string? passcode, CancellationToken cancellationToken)
+    {
+        var values = new List<(string, string)>
+        {
+            ("factor", method.FormValue()),
+            ("device", device?.Key ?? login.Field("device") ?? string.Empty),
+            ("postAuthDestination", "OIDC_EXIT"),
+        };
+        if (passcode is not null)
+        {
+            values.Add(("passcode", passcode));
+        }
+
+        var page = await browser.PostFormAsync(login.Action, login.With([.. values]), follow: false, "application/json", cancellationToken).ConfigureAwait(false);
+        var answer = DuoJson.Parse(page, "the prompt");
+        if (answer.Ok && answer["txid"] is { Length: > 0 } txid)
+        {
+            return txid;
+        }
+
+        // A push or call Duo refuses to start means no device can take it: nothing to retry.
+        throw new KeymanException(method == DuoMethod.Passcode ? ExitCodes.MfaFailed : ExitCodes.MfaUnavailable,
+            $"Duo refused to start {method.MenuName()}: {answer.Message ?? "no reason given"}",
+            method == DuoMethod.Passcode ? "Run keyman again and choose another Duo method." : "Choose another Duo method (-d passcode or -d call), or check your devices in Duo.");
+    }
+}
