@@ -27,7 +27,6 @@ internal static class DeliveryCommands
             command.Options.Add(option);
         }
 
-        LoginCommand.AddValidators(options);
         return options;
     }
 

@@ -22,28 +22,7 @@ internal static class LoginCommand
             root.Options.Add(option);
         }
 
-        AddValidators(options);
         root.SetAction((parse, cancellationToken) => RunAsync(options, parse, cancellationToken));
-    }
-
-    public static void AddValidators(LoginOptions options)
-    {
-        options.Duration.Validators.Add(result =>
-        {
-            // Only range-check a value that parsed; System.CommandLine reports an unparsable one itself.
-            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var d)
-                && d is < KeymanConfig.MinDuration or > KeymanConfig.MaxDuration)
-            {
-                result.AddError($"--duration {d} is outside 900 to 43200 seconds.");
-            }
-        });
-        options.AssumeRole.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token] && !ConfigFile.RoleArnPattern().IsMatch(token.Value))
-            {
-                result.AddError($"--assume-role '{token.Value}' is not an IAM role ARN like arn:aws:iam::123456789012:role/Name.");
-            }
-        });
     }
 
     /// <summary>Flags over the config file, as every command that logs in reads them.</summary>
