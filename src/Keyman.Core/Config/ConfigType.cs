@@ -163,11 +163,13 @@ public abstract class ConfigType
             // A relative path means beside the config file, not wherever Keyman happens to be started.
             var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(reader.Path)) ?? ".";
             var full = System.IO.Path.GetFullPath(ConfigFile.ExpandHome(value, reader.Environment), folder);
-            return Problem(full) is { } problem ? throw reader.Bad(problem, hint: "Point it at a PEM file of the CA certificates to trust, e.g. your company's root CA.") : full;
+            return Problem(full) is { } problem
+                ? throw reader.Bad($"names {full}, which {problem}", hint: "Point it at a PEM file of the CA certificates to trust, e.g. your company's root CA.")
+                : full;
         }
 
         public override string? FlagProblem(string flag, object value, IEnvironment environment) =>
-            Problem(Absolute((string)value, environment)) is { } problem ? $"{flag} '{value}': {problem}." : null;
+            Absolute((string)value, environment) is var full && Problem(full) is { } problem ? $"{flag} {full} {problem}." : null;
 
         public override object FromFlag(object value, IEnvironment environment) => Absolute((string)value, environment);
 
@@ -176,10 +178,10 @@ public abstract class ConfigType
 
         private static string? Problem(string path) => FileKinds.Of(path) switch
         {
-            FileKind.Missing => $"names {path}, which does not exist",
+            FileKind.Missing => "does not exist",
             FileKind.Regular => null,
-            FileKind.Directory => $"names {path}, which is a folder, not a file",
-            _ => $"names {path}, which is not a regular file",
+            FileKind.Directory => "is a folder, not a file",
+            _ => "is not a regular file (a FIFO, socket or device)",
         };
     }
 
