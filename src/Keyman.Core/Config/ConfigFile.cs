@@ -60,13 +60,13 @@ public static partial class ConfigFile
         var target = ThroughLinks(Path.GetFullPath(path));
         var text = ReadText(target) ?? string.Empty;
         var root = LoadRoot(text, target);
-        var current = Read(root, target, env, log: null);
+        var current = Read(root, target, env, log: null, lenient: true);
         var merged = root is null or YamlMappingNode { Style: not MappingStyle.Flow }
             ? ConfigText.Merge(text, (YamlMappingNode?)root, config, current)
             : ConfigText.Fresh(config.Over(current));
 
         // The edit is checked by reading it back; should it ever not say what was asked, a plain rewrite does.
-        if (!Says(Read(LoadRoot(merged, target), target, env, log: null), config))
+        if (!Says(Read(LoadRoot(merged, target), target, env, log: null, lenient: true), config))
         {
             merged = ConfigText.Fresh(config.Over(current));
         }
@@ -106,12 +106,22 @@ public static partial class ConfigFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            var buffer = new byte[MaxBytes + 1];
+            // Sized by the file, not the cap: a config is small. One byte past the cap tells a file that is too large.
+            var buffer = new byte[(int)Math.Min(stream.Length + 1, MaxBytes + 1L)];
             var length = 0;
             int read;
-            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
+            while ((read = stream.Read(buffer, length, buffer.Length - length)) > 0)
             {
                 length += read;
+                if (length == buffer.Length && length <= MaxBytes)
+                {
+                    // The file grew, or reports no size (as /proc files do).
+                    Array.Resize(ref buffer, Math.Min(buffer.Length * 2, MaxBytes + 1));
+                }
+                else if (length == buffer.Length)
+                {
+                    break;
+                }
             }
 
             if (length > MaxBytes)
@@ -171,8 +181,12 @@ public static partial class ConfigFile
             : throw ConfigValueReader.Problem(path, stream.Documents[0].RootNode, "the file must be a mapping of 'key: value' lines");
     }
 
-    /// <summary>The settings of a loaded file; unknown keys are warned about on <paramref name="log"/> (none: silently skipped).</summary>
-    private static KeymanConfig Read(YamlNode? root, string path, IEnvironment env, ILog? log)
+    /// <summary>
+    /// The settings of a loaded file; unknown keys are warned about on <paramref name="log"/> (none: silently skipped).
+    /// <paramref name="lenient"/> leaves a wrong value unset instead of refusing the file, so that a rewrite can replace
+    /// it (or keep it as the user wrote it) rather than fail.
+    /// </summary>
+    private static KeymanConfig Read(YamlNode? root, string path, IEnvironment env, ILog? log, bool lenient = false)
     {
         var config = new KeymanConfig();
         if (root is not YamlMappingNode mapping)
@@ -185,7 +199,13 @@ public static partial class ConfigFile
             var name = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
             if (ConfigKeys.Find(name) is { } key)
             {
-                config = key.Set(config, key.Type.Read(new ConfigValueReader(path, name, valueNode, env)));
+                try
+                {
+                    config = key.Set(config, key.Type.Read(new ConfigValueReader(path, name, valueNode, env)));
+                }
+                catch (KeymanException) when (lenient)
+                {
+                }
             }
             else if (log is not null)
             {

@@ -59,6 +59,15 @@ public sealed class ConfigLimitsTests : IDisposable
     }
 
     [Fact]
+    public void AFileJustUnderTheCapIsRead()
+    {
+        var path = Path.Combine(_dir, "padded.yml");
+        var padding = "# " + new string('x', ConfigFile.MaxBytes - 100) + "\n";
+        File.WriteAllText(path, padding + "org: acme\n");
+        Assert.Equal("acme", ConfigFile.Load(path, new RecordingLog()).Org);
+    }
+
+    [Fact]
     public void DevZeroIsRefusedWithoutReadingIt()
     {
         Assert.Contains("not a regular file", Refused(() => ConfigFile.Load("/dev/zero", new RecordingLog())).Message);

@@ -175,6 +175,15 @@ public sealed class ConfigWriteTests : IDisposable
     }
 
     [Fact]
+    public void AWrongValueIsReplacedWhenGivenAndKeptAsWrittenOtherwise()
+    {
+        var path = PathOf("c.yml");
+        File.WriteAllText(path, "org: $OKTA_ORG\nrole: ${AWS_ROLE}\n");
+        ConfigFile.Write(path, new KeymanConfig { Org = "acme", Region = "eu-west-1" });
+        Assert.Equal("org: acme\nrole: ${AWS_ROLE}\nregion: eu-west-1\n", File.ReadAllText(path));
+    }
+
+    [Fact]
     public void AMalformedFileIsNotOverwritten()
     {
         var path = PathOf("c.yml");
