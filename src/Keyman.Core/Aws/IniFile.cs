@@ -216,17 +216,6 @@ internal static class AwsPaths
             return null;
         }
 
-        path = path.Trim();
-        if (path == "~")
-        {
-            return environment.HomeDirectory;
-        }
-
-        if (path.StartsWith("~/", StringComparison.Ordinal) || path.StartsWith("~\\", StringComparison.Ordinal))
-        {
-            return Path.Combine(environment.HomeDirectory, path[2..]);
-        }
-
-        return path;
+        return Config.ConfigFile.ExpandHome(path.Trim(), environment);
     }
 }

@@ -7,6 +7,7 @@ public sealed record AccountEntry(string Name, string AppId, string? AssumeRoleA
 /// <summary>
 /// The settings aws_okta_keyman reads from its YAML file and its flags. Every field is nullable so that a layer
 /// (flags, file) can say "not given"; <see cref="Over"/> stacks the layers, and the login reads the merged result.
+/// Each property is described by one entry of <see cref="ConfigKeys.All"/>.
 /// </summary>
 public sealed record KeymanConfig
 {
@@ -55,6 +56,12 @@ public sealed record KeymanConfig
     /// <summary>Seconds before expiry at which reup refreshes and credential-process stops using its cache.</summary>
     public int? RefreshBefore { get; init; }
 
+    /// <summary>
+    /// A PEM file of CA certificates to trust for HTTPS (a TLS-inspecting proxy's root), as an absolute path that
+    /// existed and was a regular file when the config was read.
+    /// </summary>
+    public string? CaBundle { get; init; }
+
     /// <summary>reup's default lead time: 10 minutes, like the original.</summary>
     public const int DefaultReupBefore = 600;
 
@@ -88,29 +95,15 @@ public sealed record KeymanConfig
 
     public string EffectiveProfile => Name ?? DefaultProfile;
 
-    /// <summary>This layer's values where given, <paramref name="lower"/>'s otherwise.</summary>
-    public KeymanConfig Over(KeymanConfig lower) => new()
+    /// <summary>This layer's values where given, <paramref name="lower"/>'s otherwise, key by key of <see cref="ConfigKeys.All"/>.</summary>
+    public KeymanConfig Over(KeymanConfig lower)
     {
-        Org = Org ?? lower.Org,
-        Username = Username ?? lower.Username,
-        AppId = AppId ?? lower.AppId,
-        Accounts = Accounts ?? lower.Accounts,
-        Role = Role ?? lower.Role,
-        Account = Account ?? lower.Account,
-        Region = Region ?? lower.Region,
-        Duration = Duration ?? lower.Duration,
-        Reup = Reup ?? lower.Reup,
-        DuoFactor = DuoFactor ?? lower.DuoFactor,
-        Factor = Factor ?? lower.Factor,
-        PasswordCache = PasswordCache ?? lower.PasswordCache,
-        PasswordReset = PasswordReset ?? lower.PasswordReset,
-        Screen = Screen ?? lower.Screen,
-        Console = Console ?? lower.Console,
-        Command = Command ?? lower.Command,
-        Debug = Debug ?? lower.Debug,
-        OktaPreview = OktaPreview ?? lower.OktaPreview,
-        Name = Name ?? lower.Name,
-        AssumeRoleArn = AssumeRoleArn ?? lower.AssumeRoleArn,
-        RefreshBefore = RefreshBefore ?? lower.RefreshBefore,
-    };
+        var merged = new KeymanConfig();
+        foreach (var key in ConfigKeys.All)
+        {
+            merged = key.Set(merged, key.Get(this) ?? key.Get(lower));
+        }
+
+        return merged;
+    }
 }

@@ -12,30 +12,14 @@ internal abstract class LoginFlowCommand : KeymanCommand
 {
     protected LoginFlowCommand(Command command, CliHost host, bool allOptions) : base(command, host)
     {
+        Options = new LoginOptions(host.Environment);
         foreach (var option in allOptions ? Options.All : Options.ForDelivery)
         {
             command.Options.Add(option);
         }
-
-        Options.Duration.Validators.Add(result =>
-        {
-            // Only range-check a value that parsed; System.CommandLine reports an unparsable one itself.
-            if (result.Tokens is [var token] && int.TryParse(token.Value, System.Globalization.CultureInfo.InvariantCulture, out var d)
-                && d is < KeymanConfig.MinDuration or > KeymanConfig.MaxDuration)
-            {
-                result.AddError($"--duration {d} is outside 900 to 43200 seconds.");
-            }
-        });
-        Options.AssumeRole.Validators.Add(result =>
-        {
-            if (result.Tokens is [var token] && !ConfigFile.RoleArnPattern().IsMatch(token.Value))
-            {
-                result.AddError($"--assume-role '{token.Value}' is not an IAM role ARN like arn:aws:iam::123456789012:role/Name.");
-            }
-        });
     }
 
-    protected LoginOptions Options { get; } = new();
+    protected LoginOptions Options { get; }
 
     protected override Option<bool> Debug => Options.Debug;
 
@@ -59,6 +43,11 @@ internal abstract class LoginFlowCommand : KeymanCommand
         {
             // "debug: true" in the file counts as -D from here on.
             log.DebugEnabled = config.Debug ?? false;
+        }
+
+        if (config.CaBundle is not null)
+        {
+            context.Http.CaBundle = config.CaBundle; // ca_bundle / --ca-bundle: trusted instead of the system's CAs
         }
 
         context.Log.Debug($"Config file: {configPath}{(File.Exists(configPath) ? string.Empty : " (not found; flags only)")}");

@@ -196,6 +196,8 @@ public sealed class ConfigFileTests : IDisposable
         var env = new DictionaryEnvironment(new Dictionary<string, string>(), "/home/jane");
         Assert.Equal("/home/jane/.config/x.yml", ConfigFile.ExpandHome("~/.config/x.yml", env));
         Assert.Equal("/etc/x.yml", ConfigFile.ExpandHome("/etc/x.yml", env));
+        Assert.Equal("/home/jane", ConfigFile.ExpandHome("~", env));
+        Assert.Equal("~jane/x.yml", ConfigFile.ExpandHome("~jane/x.yml", env));
         Assert.Equal("/home/jane/.config/aws_okta_keyman.yml", ConfigFile.DefaultPath(env));
     }
 }
