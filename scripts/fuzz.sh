@@ -78,10 +78,28 @@ for t in "${targets[@]}"; do
   summary+=("$t: $execs executions, $(stat corpus_count "$stats") inputs in the queue, $ncrash crashes, $hangs hangs, $(stat execs_per_sec "$stats") exec/s")
   if [ "$ncrash" -gt 0 ]; then
     failed=1
+    # Replay each crash without instrumentation and group them by exception and first Keyman frame; show one of each.
+    declare -A seen=()
     while IFS= read -r crash; do
-      echo "fuzz: $t CRASH: $crash" >&2
-      dotnet "$work/plain/Keyman.Fuzz.dll" "$t" --replay "$crash" 2>&1 | head -n 12 | sed 's/^/    /' >&2 || true
+      replay=$(dotnet "$work/plain/Keyman.Fuzz.dll" "$t" --replay "$crash" 2>&1) && rc=0 || rc=$?
+      if [ "$rc" -le 1 ]; then
+        signature="$(sed -n 2p <<<"$replay" | cut -c1-160) @ $(grep -m1 -o 'at Keyman\.[^(]*' <<<"$replay" || true)"
+      else
+        signature="the process died (exit $rc): $(tail -n 1 <<<"$replay" | cut -c1-120)"
+      fi
+      if [ -z "${seen[$signature]:-}" ]; then
+        seen[$signature]=1
+        echo "fuzz: $t CRASH: $crash" >&2
+        head -n 14 <<<"$replay" | tail -n +2 | sed 's/^/    /' >&2
+      else
+        count=${seen[$signature]}
+        seen[$signature]=$((count + 1))
+      fi
     done <<<"$crashes"
+    for signature in "${!seen[@]}"; do
+      summary+=("    ${seen[$signature]} x $signature")
+    done
+    unset seen
   fi
 
   if [ "$hangs" -gt 0 ]; then

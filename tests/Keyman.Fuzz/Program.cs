@@ -81,7 +81,8 @@ internal static class Program
             catch (Exception e)
             {
                 failures++;
-                Console.WriteLine($"CRASH {file}: {e.GetType().FullName}: {e.Message}");
+                Console.WriteLine($"CRASH {file}");
+                Console.WriteLine($"{e.GetType().FullName}: {e.Message.ReplaceLineEndings(" ")}");
                 Console.WriteLine(e.StackTrace);
             }
         }

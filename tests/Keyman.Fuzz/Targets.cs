@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Net;
 using System.Text;
 using Keyman.Core;
@@ -93,20 +95,26 @@ internal static class Targets
         }
     }
 
-    /// <summary>The Bedrock event stream: the decoder alone (fed in small pieces), then the streaming call that reads chunks from it.</summary>
+    /// <summary>
+    /// The Bedrock event stream: the decoder alone (fed in small pieces), as sent and with its checksums repaired so that
+    /// mutations reach the header and payload readers; then the streaming call that reads Anthropic chunks from it.
+    /// </summary>
     private static void EventStream(byte[] input)
     {
-        Await(async () =>
+        foreach (var bytes in new[] { input, WithValidChecksums(input) })
         {
-            var reader = new EventStreamReader(new TrickleStream(input));
-            await foreach (var message in reader.ReadAllAsync())
+            Await(async () =>
             {
-                _ = message.MessageType;
-                _ = message.EventType;
-            }
-        });
+                var reader = new EventStreamReader(new TrickleStream(bytes));
+                await foreach (var message in reader.ReadAllAsync())
+                {
+                    _ = message.MessageType;
+                    _ = message.EventType;
+                }
+            });
+        }
 
-        using var handler = new FixedResponseHandler(input, HttpStatusCode.OK, "application/vnd.amazon.eventstream");
+        using var handler = new FixedResponseHandler(WithValidChecksums(input), HttpStatusCode.OK, "application/vnd.amazon.eventstream");
         var credentials = new AwsSigningCredentials("AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", null, null,
             AwsCredentialOrigin.Environment, null, null);
         using var client = new BedrockClient(credentials, "us-east-1", new DictionaryEnvironment(new Dictionary<string, string>(), Scratch.Value),
@@ -118,6 +126,28 @@ internal static class Targets
                 _ = update;
             }
         });
+    }
+
+    /// <summary>A copy whose frames carry correct prelude and message CRCs, as far as their declared lengths fit in the input.</summary>
+    private static byte[] WithValidChecksums(byte[] input)
+    {
+        var bytes = input.ToArray();
+        var position = 0;
+        while (bytes.Length - position >= EventStreamReader.PreludeLength)
+        {
+            var frame = bytes.AsSpan(position);
+            BinaryPrimitives.WriteUInt32BigEndian(frame[8..], Crc32.HashToUInt32(frame[..8]));
+            var total = BinaryPrimitives.ReadUInt32BigEndian(frame);
+            if (total < EventStreamReader.PreludeLength + 4 || total > frame.Length)
+            {
+                break;
+            }
+
+            BinaryPrimitives.WriteUInt32BigEndian(frame[((int)total - 4)..], Crc32.HashToUInt32(frame[..((int)total - 4)]));
+            position += (int)total;
+        }
+
+        return bytes;
     }
 
     /// <summary>aws_okta_keyman.yml.</summary>
