@@ -31,7 +31,13 @@ internal static class Targets
         ["credentials-file"] = CredentialsFileWrite,
     };
 
-    private static readonly Lazy<string> Scratch = new(() => Directory.CreateTempSubdirectory("keyman-fuzz-").FullName);
+    /// <summary>A private folder for the file targets, removed when the process ends.</summary>
+    private static readonly Lazy<string> Scratch = new(() =>
+    {
+        var path = Directory.CreateTempSubdirectory("keyman-fuzz-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(path, recursive: true);
+        return path;
+    });
 
     private static readonly Lazy<SamlAssertion> Assertion = new(() => SamlAssertion.Parse(Convert.ToBase64String(Encoding.UTF8.GetBytes(Seeds.SamlResponse))));
 

@@ -68,7 +68,7 @@ public class SamlAssertionPropertyTests
         {
             ParsesOrRefuses(Base64(Document([fragments])));
             ParsesOrRefuses(Base64(string.Concat(fragments)));
-        }, iter: 2000);
+        }, iter: 1000);
     }
 
     [Fact]

@@ -27,10 +27,49 @@ public class EventStreamPropertyTests
 
     private static readonly Gen<(EventStreamHeader[] Headers, byte[] Payload)> Message = Gen.Select(Header.Array[0, 6], Gen.Byte.Array[0, 300]);
 
+    /// <summary>
+    /// Reads complete synchronously: the base Stream.ReadAsync hops to the thread pool per read, which CsCheck's parallel
+    /// samples (each blocking on its decode) starve.
+    /// </summary>
+    private sealed class InlineTricklingStream(byte[] data, int chunk) : Stream
+    {
+        private readonly TricklingStream _inner = new(data, chunk);
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => _inner.Length;
+
+        public override long Position { get => _inner.Position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var array = new byte[buffer.Length];
+            var n = _inner.Read(array, 0, array.Length);
+            array.AsSpan(0, n).CopyTo(buffer.Span);
+            return new ValueTask<int>(n);
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     private static async Task<List<EventStreamMessage>> DecodeAsync(byte[] bytes, int chunk)
     {
         var messages = new List<EventStreamMessage>();
-        await foreach (var message in new EventStreamReader(new TricklingStream(bytes, chunk)).ReadAllAsync())
+        await foreach (var message in new EventStreamReader(new InlineTricklingStream(bytes, chunk)).ReadAllAsync())
         {
             messages.Add(message);
         }
