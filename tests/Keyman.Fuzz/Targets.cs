@@ -31,10 +31,15 @@ internal static class Targets
         ["credentials-file"] = CredentialsFileWrite,
     };
 
-    /// <summary>A private folder for the file targets, removed when the process ends.</summary>
+    /// <summary>
+    /// A private folder for the file targets, removed when the process ends; in memory (/dev/shm) where there is one, since
+    /// the credentials file is written with fsync on every input.
+    /// </summary>
     private static readonly Lazy<string> Scratch = new(() =>
     {
-        var path = Directory.CreateTempSubdirectory("keyman-fuzz-").FullName;
+        var path = Directory.Exists("/dev/shm")
+            ? Directory.CreateDirectory(Path.Combine("/dev/shm", $"keyman-fuzz-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName
+            : Directory.CreateTempSubdirectory("keyman-fuzz-").FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(path, recursive: true);
         return path;
     });
