@@ -48,6 +48,10 @@ export AFL_FORKSRV_INIT_TMOUT=60000 AFL_FAST_CAL=1 AFL_SHUFFLE_QUEUE=0
 # The GC heap cap turns runaway memory into an OutOfMemoryException, which counts as a crash.
 export DOTNET_GCHeapHardLimit=${FUZZ_MEMORY_LIMIT:-0x40000000} DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet=$(command -v dotnet)
+# The file targets write there on every input: in memory where possible, and removed at the end.
+scratch=$(mktemp -d "$( [ -d /dev/shm ] && echo /dev/shm || echo "${TMPDIR:-/tmp}")/keyman-fuzz.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+export KEYMAN_FUZZ_SCRATCH="$scratch"
 
 stat() { sed -n "s/^$1 *: *//p" "$2" 2>/dev/null | head -n 1; }
 failed=0

@@ -32,14 +32,16 @@ internal static class Targets
     };
 
     /// <summary>
-    /// A private folder for the file targets, removed when the process ends; in memory (/dev/shm) where there is one, since
-    /// the credentials file is written with fsync on every input.
+    /// A private folder for the file targets, removed when the process ends: under KEYMAN_FUZZ_SCRATCH (scripts/fuzz.sh puts
+    /// it in memory, /dev/shm, since the credentials file is written with fsync on every input, and removes it afterwards,
+    /// as afl-fuzz kills its targets), else in the temp folder.
     /// </summary>
     private static readonly Lazy<string> Scratch = new(() =>
     {
-        var path = Directory.Exists("/dev/shm")
-            ? Directory.CreateDirectory(Path.Combine("/dev/shm", $"keyman-fuzz-{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName
-            : Directory.CreateTempSubdirectory("keyman-fuzz-").FullName;
+        var root = Environment.GetEnvironmentVariable("KEYMAN_FUZZ_SCRATCH");
+        var path = string.IsNullOrEmpty(root)
+            ? Directory.CreateTempSubdirectory("keyman-fuzz-").FullName
+            : Directory.CreateDirectory(Path.Combine(root, $"{Environment.ProcessId}-{Guid.NewGuid():N}")).FullName;
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(path, recursive: true);
         return path;
     });
