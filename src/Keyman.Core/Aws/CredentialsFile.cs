@@ -254,31 +254,49 @@ public static class CredentialsFile
     private static string MergedSection(List<string> texts, int header, int end, IReadOnlyList<KeyValuePair<string, string>> values,
         IReadOnlyCollection<string> remove, string newline)
     {
-        var body = texts.GetRange(header + 1, end - header - 1);
         var pending = values.ToList();
         var removed = new HashSet<string>(remove, StringComparer.OrdinalIgnoreCase);
-        body.RemoveAll(line =>
+        var written = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var body = new List<string>(end - header);
+        var dropNested = false; // the indented lines under a key line that was rewritten or dropped belong to its old value
+        foreach (var line in texts.GetRange(header + 1, end - header - 1))
         {
-            var eq = line.IndexOf('=', StringComparison.Ordinal);
-            return eq > 0 && !char.IsWhiteSpace(line[0]) && !IsBlankOrComment(line) && removed.Contains(line[..eq].Trim());
-        });
-
-        for (var i = 0; i < body.Count; i++)
-        {
-            var line = body[i];
-            if (line.Length == 0 || char.IsWhiteSpace(line[0]) || IsBlankOrComment(line))
+            if (line.Length > 0 && char.IsWhiteSpace(line[0]) && !IsBlankOrComment(line))
             {
-                continue; // indented lines belong to a nested block such as "s3 ="
+                if (!dropNested)
+                {
+                    body.Add(line); // a nested block such as "s3 =" under a key Keyman does not set
+                }
+
+                continue;
             }
 
+            dropNested = false;
             var eq = line.IndexOf('=', StringComparison.Ordinal);
-            var key = eq > 0 ? line[..eq].Trim() : null;
+            var key = eq > 0 && !IsBlankOrComment(line) ? line[..eq].Trim() : null;
+            if (key is null)
+            {
+                body.Add(line);
+                continue;
+            }
+
+            if (removed.Contains(key) || written.Contains(key))
+            {
+                dropNested = true; // removed, or a second line of a key already set (keys are case-insensitive)
+                continue;
+            }
+
             var match = pending.FindIndex(v => string.Equals(v.Key, key, StringComparison.OrdinalIgnoreCase));
             if (match >= 0)
             {
-                body[i] = $"{pending[match].Key} = {pending[match].Value}";
+                body.Add($"{pending[match].Key} = {pending[match].Value}");
+                written.Add(key);
                 pending.RemoveAt(match);
+                dropNested = true;
+                continue;
             }
+
+            body.Add(line);
         }
 
         var insertAt = body.FindLastIndex(l => !IsBlankOrComment(l)) + 1;

@@ -57,6 +57,8 @@ public sealed class EventStreamReader(Stream stream)
     public const int MaxHeadersLength = 128 * 1024;
     public const int MaxPayloadLength = 24 * 1024 * 1024;
     private const int MinimumMessageLength = PreludeLength + 4;
+    private static readonly long MinTimestamp = DateTimeOffset.MinValue.ToUnixTimeMilliseconds();
+    private static readonly long MaxTimestamp = DateTimeOffset.MaxValue.ToUnixTimeMilliseconds();
 
     private readonly Stream _stream = stream ?? throw new ArgumentNullException(nameof(stream));
 
@@ -181,7 +183,13 @@ public sealed class EventStreamReader(Stream stream)
                     break;
                 case EventStreamHeaderType.Timestamp:
                     Need(data, position, 8, messageNumber);
-                    value = DateTimeOffset.FromUnixTimeMilliseconds(BinaryPrimitives.ReadInt64BigEndian(data[position..]));
+                    var milliseconds = BinaryPrimitives.ReadInt64BigEndian(data[position..]);
+                    if (milliseconds < MinTimestamp || milliseconds > MaxTimestamp)
+                    {
+                        throw new EventStreamFormatException($"Bedrock's response stream is corrupt: header '{name}' in message {messageNumber} holds a timestamp outside years 1 to 9999");
+                    }
+
+                    value = DateTimeOffset.FromUnixTimeMilliseconds(milliseconds);
                     position += 8;
                     break;
                 case EventStreamHeaderType.ByteArray:

@@ -159,9 +159,10 @@ public static partial class ConfigFile
         {
             stream.Load(parser);
         }
-        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet reports some structural errors as InvalidOperationException; the parser still knows where it stopped.
+            // YamlDotNet reports some structural errors as InvalidOperationException, and an empty nested key or a bad
+            // "!!" tag as ArgumentException (fuzz findings); the parser still knows where it stopped.
             var mark = e is YamlException y ? y.Start : parser.Current?.Start ?? Mark.Empty;
             var problem = e is YamlException { InnerException: YamlException inner } ? inner.Message
                 : e is YamlException ? e.Message : "unexpected structure, e.g. an unclosed [ or {, or a bad indent";

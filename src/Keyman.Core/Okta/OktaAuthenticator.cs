@@ -422,20 +422,26 @@ public sealed class OktaAuthenticator
             return factors;
         }
 
-        if (embedded?.Factor is { } element)
+        if (embedded?.Factor is not { } element)
         {
-            if (element.ValueKind == JsonValueKind.Object)
-            {
-                return element.Deserialize(OktaJsonContext.Default.OktaFactor) is { } one ? [one] : [];
-            }
-
-            if (element.ValueKind == JsonValueKind.Array)
-            {
-                return element.Deserialize(OktaJsonContext.Default.ListOktaFactor) ?? [];
-            }
+            return [];
         }
 
-        return [];
+        // Read here, not by the client: a wrong shape inside the element must fail like any other malformed answer.
+        try
+        {
+            return element.ValueKind switch
+            {
+                JsonValueKind.Object => element.Deserialize(OktaJsonContext.Default.OktaFactor) is { } one ? [one] : [],
+                JsonValueKind.Array => element.Deserialize(OktaJsonContext.Default.ListOktaFactor) ?? [],
+                _ => [],
+            };
+        }
+        catch (JsonException e)
+        {
+            throw new KeymanException(ExitCodes.OktaError, $"Okta's MFA answer is not the JSON Keyman expects (_embedded.factor{e.Path?.TrimStart('$')})",
+                "Report this with --debug output.", e);
+        }
     }
 
     private static string? ResendLink(AuthnTransaction transaction)
@@ -445,12 +451,19 @@ public sealed class OktaAuthenticator
             return null;
         }
 
-        if (element.ValueKind == JsonValueKind.Array)
+        try
         {
-            return element.Deserialize(OktaJsonContext.Default.ListOktaLink)?.FirstOrDefault(l => !string.IsNullOrEmpty(l.Href))?.Href;
+            return element.ValueKind switch
+            {
+                JsonValueKind.Array => element.Deserialize(OktaJsonContext.Default.ListOktaLink)?.FirstOrDefault(l => !string.IsNullOrEmpty(l.Href))?.Href,
+                JsonValueKind.Object => element.Deserialize(OktaJsonContext.Default.OktaLink)?.Href,
+                _ => null,
+            };
         }
-
-        return element.ValueKind == JsonValueKind.Object ? element.Deserialize(OktaJsonContext.Default.OktaLink)?.Href : null;
+        catch (JsonException)
+        {
+            return null; // a malformed resend link reads as none: the user is told a resend is not offered
+        }
     }
 
     private static KeymanException NoSupportedFactor(List<MfaFactor> enrolled, string who)

@@ -105,7 +105,8 @@ public sealed class IdxClient
             IdxResponse? parsed = null;
             try
             {
-                parsed = bytes.Length == 0 ? null : JsonSerializer.Deserialize(bytes, IdxJsonContext.Default.IdxResponse);
+                // The answer keeps JsonElements that are read later: text in them must be UTF-8 before any is trusted (fuzz finding).
+                parsed = bytes.Length == 0 || !System.Text.Unicode.Utf8.IsValid(bytes) ? null : JsonSerializer.Deserialize(bytes, IdxJsonContext.Default.IdxResponse);
             }
             catch (JsonException e)
             {

@@ -3,7 +3,7 @@ using Keyman.Core.Secrets;
 using Keyman.Core.Secrets.Linux;
 using Keyman.Tests.Support;
 
-namespace Keyman.Tests.Secrets;
+namespace Keyman.Tests.Secrets.Linux;
 
 /// <summary>The Secret Service store against a real gnome-keyring-daemon, cross-checked with libsecret's secret-tool and Python keyring.</summary>
 public sealed class SecretServiceStoreTests(KeyringFixture fixture) : IClassFixture<KeyringFixture>

@@ -2,7 +2,7 @@ using System.Text;
 using Keyman.Sandbox.Sts;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Keyman.Tests.Sandbox;
+namespace Keyman.Tests.Sandbox.Sts;
 
 /// <summary>The public AWS SigV4 test-suite vectors (as published in botocore's aws4_testsuite).</summary>
 public sealed class SigV4VerifierTests

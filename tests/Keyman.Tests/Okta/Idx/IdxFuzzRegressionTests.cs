@@ -1,0 +1,34 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Keyman.Core;
+using Keyman.Core.Okta.Idx;
+using Keyman.Tests.Support;
+
+namespace Keyman.Tests.Okta.Idx;
+
+/// <summary>Inputs the idx-json fuzz target (tests/Keyman.Fuzz) found escaping as something other than a KeymanException.</summary>
+public sealed class IdxFuzzRegressionTests
+{
+    [Fact]
+    public async Task An_answer_that_is_not_utf8_is_an_okta_error_not_a_crash()
+    {
+        // AFL (idx-json, 13,775 runs): a byte of the poll answer became invalid UTF-8; the answer deserialized
+        // (contextualData is kept as JsonElements) and reading the number challenge later threw InvalidOperationException.
+        var json = Encoding.UTF8.GetBytes(IdxFixtures.Load("authenticator-verification-number-challenge"));
+        json[json.AsSpan().IndexOf("\"correctAnswer\": \"10\""u8) + 18] = 0xFF;
+        var http = new TestHttpMessageHandler();
+        http.On(HttpMethod.Post, "/idp/idx/introspect", _ =>
+        {
+            var content = new ByteArrayContent(json);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/ion+json");
+            return new HttpResponseMessage(HttpStatusCode.OK) { Content = content };
+        });
+        var log = new RecordingLog();
+        var signIn = new IdxSignIn(new IdxClient(IdxFixtures.Org, new HttpMessageInvoker(http), log), new ScriptedInteraction(), log, new InstantTimeProvider());
+
+        var e = await Assert.ThrowsAsync<KeymanException>(() => signIn.SignInAsync("state-token", new IdxCredentials("alice@example.com", "pw"), CancellationToken.None));
+
+        Assert.Equal(ExitCodes.OktaError, e.ExitCode);
+    }
+}
