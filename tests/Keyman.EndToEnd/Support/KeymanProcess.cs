@@ -34,6 +34,21 @@ public sealed record Answer(string PromptPattern, Func<string, string> Reply)
 /// </summary>
 public static class KeymanProcess
 {
+    /// <summary>The checkout the tests run from (the folder holding Keyman.slnx).</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            var dir = AppContext.BaseDirectory;
+            while (dir is not null && !File.Exists(Path.Combine(dir, "Keyman.slnx")))
+            {
+                dir = Path.GetDirectoryName(dir);
+            }
+
+            return dir ?? throw new InvalidOperationException("Keyman.slnx not found above the test binaries");
+        }
+    }
+
     public static string Binary
     {
         get
@@ -44,14 +59,8 @@ public static class KeymanProcess
                 return fromEnv;
             }
 
-            var dir = AppContext.BaseDirectory;
-            while (dir is not null && !File.Exists(Path.Combine(dir, "Keyman.slnx")))
-            {
-                dir = Path.GetDirectoryName(dir);
-            }
-
-            var candidate = dir is null ? null : Path.Combine(dir, "artifacts", "publish", "keyman");
-            return candidate is not null && File.Exists(candidate)
+            var candidate = Path.Combine(RepositoryRoot, "artifacts", "publish", "keyman");
+            return File.Exists(candidate)
                 ? candidate
                 : throw new InvalidOperationException("Publish Keyman first (bash scripts/publish.sh) or set KEYMAN_BIN.");
         }
