@@ -11,9 +11,6 @@ internal static unsafe class LibCrypto
 {
     private static readonly Lazy<Functions?> Loaded = new(Load);
 
-    /// <summary>Whether libcrypto (3.x or 1.1) could be loaded.</summary>
-    public static bool Available => Loaded.Value is not null;
-
     /// <summary>OpenSSL's built-in CA file (e.g. /usr/lib/ssl/cert.pem), or null.</summary>
     public static string? DefaultCertFile => Loaded.Value is { } f ? Marshal.PtrToStringUTF8(f.DefaultCertFile()) : null;
 

@@ -43,11 +43,12 @@ public sealed class SystemTrustStore
     /// At start-up, before any TLS: remembers where the trust store is and points .NET's native view of SSL_CERT_FILE /
     /// SSL_CERT_DIR at nothing, so .NET's chain builder no longer reads the whole store; <see cref="HttpPipeline"/> then
     /// checks server certificates against this lazily read store instead. The managed environment (what child
-    /// processes and <see cref="IEnvironment"/> see) keeps the user's values. No-op off Linux or without libcrypto.
+    /// processes and <see cref="IEnvironment"/> see) keeps the user's values. No-op off Linux.
     /// </summary>
     public static void TakeOverFromRuntime()
     {
-        if (!OperatingSystem.IsLinux() || Process is not null || !LibCrypto.Available
+        // libcrypto is loaded on the first handshake (by .NET anyway), not here: `keyman --version` stays as small as before.
+        if (!OperatingSystem.IsLinux() || Process is not null
             || !NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "setenv", out var setenv))
         {
             return;
