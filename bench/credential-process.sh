@@ -2,7 +2,8 @@
 # Whole-process time of a credential_process cache hit: `keyman credential-process --profile NAME` (published Native
 # AOT binary, credentials cached in a real gnome-keyring on a private D-Bus session bus), next to the AWS CLI v2's
 # `aws configure export-credentials --profile NAME` on the same profile (which runs that same credential_process).
-#   bash bench/credential-process.sh      # needs hyperfine, jq, dbus-daemon, gnome-keyring; installs Debian's awscli (v2)
+#   bash bench/credential-process.sh [BINARY…]   # needs hyperfine, jq, dbus-daemon, gnome-keyring; installs Debian's awscli (v2)
+# Several binaries (e.g. a build from before a change) are measured side by side on the same cache; the first fills it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hyperfine >/dev/null || { echo "install hyperfine first: apt-get install hyperfine" >&2; exit 1; }
@@ -16,8 +17,12 @@ command -v gnome-keyring-daemon >/dev/null || missing+=(gnome-keyring)
 if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-[ -x artifacts/publish/keyman ] || bash scripts/publish.sh
-bin="$PWD/artifacts/publish/keyman"
+bins=("$@")
+if [ "${#bins[@]}" -eq 0 ]; then
+  [ -x artifacts/publish/keyman ] || bash scripts/publish.sh
+  bins=("$PWD/artifacts/publish/keyman")
+fi
+bin=${bins[0]}
 
 source scripts/lib/sandbox.sh
 start_sandbox
@@ -43,11 +48,12 @@ printf 'correct-horse-battery\n' | "$bin" 2>/dev/null
 /usr/bin/aws configure export-credentials --profile bench --format process >/dev/null
 /usr/bin/aws --version
 
+commands=()
+for b in "${bins[@]}"; do commands+=("$b credential-process --profile bench"); done
 hyperfine -N --warmup 5 --runs 50 --export-json "$work/cp.json" --export-markdown "$work/cp.md" \
-  "$bin credential-process --profile bench" \
-  "/usr/bin/aws configure export-credentials --profile bench --format process"
+  "${commands[@]}" "/usr/bin/aws configure export-credentials --profile bench --format process"
 cat "$work/cp.md"
 echo
 echo "medians:"
 jq -r '.results[] | "  \(.command | .[0:80]): \(.median * 1000 | . * 10 | round / 10) ms (mean \(.mean * 1000 | . * 10 | round / 10) ms)"' "$work/cp.json"
-jq -r '.results as $r | "  ratio aws-cli / keyman: \(($r[1].median / $r[0].median) * 10 | round / 10)x"' "$work/cp.json"
+jq -r '.results as $r | "  ratio aws-cli / keyman: \(($r[-1].median / $r[0].median) * 10 | round / 10)x"' "$work/cp.json"

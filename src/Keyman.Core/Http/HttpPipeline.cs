@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography;
@@ -32,6 +33,7 @@ public sealed class HttpPipeline : IDisposable
     private readonly IEnvironment? _environment;
     private readonly Dictionary<string, SocketsHttpHandler> _pools = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, string> _refusals = new(StringComparer.OrdinalIgnoreCase);
 
     /// <param name="environment">Where AWS_CA_BUNDLE is read; null for none.</param>
     /// <param name="transport">The innermost handler for tests; not disposed. Null: pooled sockets.</param>
@@ -44,6 +46,9 @@ public sealed class HttpPipeline : IDisposable
     /// <summary>A PEM file of CA certificates to trust instead of the system's (the config's <c>ca_bundle</c> / --ca-bundle).</summary>
     public string? CaBundle { get; set; }
 
+    /// <summary>The system trust store read lazily (<see cref="SystemTrustStore"/>); null: .NET reads the whole store itself.</summary>
+    public SystemTrustStore? SystemTrust { get; init; } = SystemTrustStore.Process;
+
     /// <summary>Time to open a connection (TCP + TLS).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
@@ -52,7 +57,7 @@ public sealed class HttpPipeline : IDisposable
     {
         ArgumentNullException.ThrowIfNull(policy);
         policy = HttpTimeouts.Apply(policy, _environment);
-        HttpMessageHandler inner = new SharedTransport(Transport(target));
+        HttpMessageHandler inner = new SharedTransport(Transport(target), _refusals);
         if (signer is not null)
         {
             inner = new AwsSigningHandler(signer) { InnerHandler = inner };
@@ -90,7 +95,7 @@ public sealed class HttpPipeline : IDisposable
         {
             if (!_pools.TryGetValue(bundle ?? string.Empty, out var pool))
             {
-                pool = CreateTransport(bundle, ConnectTimeout);
+                pool = CreateTransport(bundle, ConnectTimeout, SystemTrust, _refusals);
                 _pools[bundle ?? string.Empty] = pool;
             }
 
@@ -98,8 +103,12 @@ public sealed class HttpPipeline : IDisposable
         }
     }
 
-    /// <summary>Pooled sockets: no redirects, no cookie container, decompression, the environment's proxy, and the CA bundle when given.</summary>
-    public static SocketsHttpHandler CreateTransport(string? caBundle, TimeSpan connectTimeout)
+    /// <summary>
+    /// Pooled sockets: no redirects, no cookie container, decompression, the environment's proxy, and the server's
+    /// certificate checked by <see cref="ServerCertificateCheck"/> against the CA bundle when given, else the system's
+    /// trust store (<paramref name="systemTrust"/> when given, else .NET's); refusals are noted in <paramref name="refusals"/> by host.
+    /// </summary>
+    public static SocketsHttpHandler CreateTransport(string? caBundle, TimeSpan connectTimeout, SystemTrustStore? systemTrust = null, ConcurrentDictionary<string, string>? refusals = null)
     {
         var handler = new SocketsHttpHandler
         {
@@ -109,17 +118,23 @@ public sealed class HttpPipeline : IDisposable
             ConnectTimeout = connectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         };
+        X509ChainPolicy? bundlePolicy = null;
         if (!string.IsNullOrEmpty(caBundle))
         {
-            var policy = new X509ChainPolicy
+            bundlePolicy = new X509ChainPolicy
             {
                 TrustMode = X509ChainTrustMode.CustomRootTrust,
                 RevocationMode = X509RevocationMode.NoCheck,
             };
-            policy.CustomTrustStore.AddRange(LoadBundle(caBundle));
-            handler.SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = policy };
+            bundlePolicy.CustomTrustStore.AddRange(LoadBundle(caBundle));
         }
 
+        var check = new ServerCertificateCheck(systemTrust, bundlePolicy, refusals ?? new(StringComparer.OrdinalIgnoreCase));
+        handler.SslOptions = new SslClientAuthenticationOptions
+        {
+            CertificateChainPolicy = check.HandshakePolicy,
+            RemoteCertificateValidationCallback = check.Validate,
+        };
         return handler;
     }
 
@@ -150,9 +165,25 @@ public sealed class HttpPipeline : IDisposable
         return roots;
     }
 
-    /// <summary>Passes requests to the shared transport without disposing it with the client.</summary>
-    private sealed class SharedTransport(HttpMessageHandler transport) : DelegatingHandler(transport)
+    /// <summary>
+    /// Passes requests to the shared transport without disposing it with the client, and says why a server's
+    /// certificate was refused instead of .NET's "SSL connection could not be established".
+    /// </summary>
+    private sealed class SharedTransport(HttpMessageHandler transport, ConcurrentDictionary<string, string> refusals) : DelegatingHandler(transport)
     {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpRequestException e) when (e.HttpRequestError == HttpRequestError.SecureConnectionError
+                && request.RequestUri is { } uri && refusals.TryRemove(uri.IdnHost, out var reason))
+            {
+                throw new HttpRequestException(HttpRequestError.SecureConnectionError, $"the TLS connection to {uri.IdnHost} was refused: {reason}", e);
+            }
+        }
+
         protected override void Dispose(bool disposing)
         {
             // The transport belongs to the pipeline (or the test), not to this client.

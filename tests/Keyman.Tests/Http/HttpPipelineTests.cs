@@ -28,11 +28,11 @@ public sealed class HttpPipelineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var ca = NewCa("Keyman Test CA");
-        using var other = NewCa("Some Other CA");
+        using var ca = TestCertificates.NewCa("Keyman Test CA");
+        using var other = TestCertificates.NewCa("Some Other CA");
         File.WriteAllText(CaBundle, ca.ExportCertificatePem());
         File.WriteAllText(OtherCaBundle, other.ExportCertificatePem());
-        var serverCert = NewServerCertificate(ca);
+        var serverCert = TestCertificates.NewServerCertificate(ca);
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -95,6 +95,52 @@ public sealed class HttpPipelineTests : IAsyncLifetime
         await Assert.ThrowsAsync<HttpRequestException>(() => okta.GetStringAsync(Url));
     }
 
+    [Fact]
+    public async Task With_the_lazily_read_system_store_its_ca_file_is_trusted_and_another_ca_is_refused_with_the_reason()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_dir, "no-certs")).FullName;
+        using var trusting = new HttpPipeline { SystemTrust = new SystemTrustStore(CaBundle, empty) };
+        using var refusing = new HttpPipeline { SystemTrust = new SystemTrustStore(OtherCaBundle, empty) };
+        using var ok = trusting.CreateClient(Policy, new RecordingLog(), TimeProvider.System);
+        using var refused = refusing.CreateClient(Policy, new RecordingLog(), TimeProvider.System);
+
+        Assert.Equal("pong", await ok.GetStringAsync(Url));
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => refused.GetStringAsync(Url));
+        Assert.Equal(HttpRequestError.SecureConnectionError, e.HttpRequestError);
+        Assert.Equal("the TLS connection to localhost was refused: its certificate is not issued by a CA this machine trusts "
+            + "(the system's trust store, SSL_CERT_FILE / SSL_CERT_DIR, or the ca_bundle / AWS_CA_BUNDLE file)", e.Message);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task With_the_lazily_read_system_store_a_ca_in_its_folder_is_trusted_with_or_without_a_hash_link(bool hashLink)
+    {
+        // update-ca-certificates names a link by the subject hash; .NET also trusts a file without one, and so do we.
+        var folder = Directory.CreateDirectory(Path.Combine(_dir, "certs")).FullName;
+        using var ca = X509CertificateLoader.LoadCertificateFromFile(CaBundle);
+        var name = hashLink ? $"{SystemTrustStoreTests.SubjectHash(ca):x8}.0" : "keyman-test-ca.pem";
+        File.Copy(CaBundle, Path.Combine(folder, name));
+        using var pipeline = new HttpPipeline { SystemTrust = new SystemTrustStore(Path.Combine(_dir, "none.pem"), folder) };
+        using var client = pipeline.CreateClient(Policy, new RecordingLog(), TimeProvider.System);
+
+        Assert.Equal("pong", await client.GetStringAsync(Url));
+    }
+
+    [Fact]
+    public async Task With_the_lazily_read_system_store_a_ca_bundle_still_trusts_only_the_bundle()
+    {
+        var empty = Directory.CreateDirectory(Path.Combine(_dir, "no-certs")).FullName;
+        using var systemTrustsIt = new HttpPipeline { SystemTrust = new SystemTrustStore(CaBundle, empty), CaBundle = OtherCaBundle };
+        using var bundleTrustsIt = new HttpPipeline { SystemTrust = new SystemTrustStore(OtherCaBundle, empty), CaBundle = CaBundle };
+        using var refused = systemTrustsIt.CreateClient(Policy, new RecordingLog(), TimeProvider.System);
+        using var ok = bundleTrustsIt.CreateClient(Policy, new RecordingLog(), TimeProvider.System);
+
+        Assert.Equal("pong", await ok.GetStringAsync(Url));
+        var e = await Assert.ThrowsAsync<HttpRequestException>(() => refused.GetStringAsync(Url));
+        Assert.Contains("not issued by a CA this machine trusts", e.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("missing.pem", null, "the file does not exist")]
     [InlineData("empty.pem", "", "holds no certificate")]
@@ -124,30 +170,5 @@ public sealed class HttpPipelineTests : IAsyncLifetime
         Assert.False(transport.UseCookies);
         Assert.True(transport.UseProxy);
         Assert.Null(transport.Proxy); // null: HttpClient.DefaultProxy, which reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY
-    }
-
-    private static X509Certificate2 NewCa(string name)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-    }
-
-    private static X509Certificate2 NewServerCertificate(X509Certificate2 ca)
-    {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        var serial = RandomNumberGenerator.GetBytes(8);
-        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddHours(12), serial);
-        using var withKey = issued.CopyWithPrivateKey(key);
-        // Kestrel on Linux wants a key it can export; a PKCS#12 round trip gives one.
-        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
     }
 }
