@@ -233,4 +233,33 @@ public sealed partial class DeviceFlowTests
         Assert.Contains("run keyman in a terminal", run.StdErr, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("/oauth2/v1/device/authorize", await PathsAsync(world));
     }
+
+    [Fact]
+    public async Task DoctorSaysWhichEngineTheOrgRunsAndWhetherTheDeviceFlowIsSetUp()
+    {
+        await using var oie = await OieAsync("push@example.com", FastPassApp);
+        var line = (await oie.RunAsync("doctor", "--no-invoke")).StdOut.Split('\n').Single(l => l.Contains("Okta sign-in:", StringComparison.Ordinal));
+        Assert.StartsWith("PASS", line);
+        Assert.Contains("Okta Identity Engine", line);
+        Assert.Contains($"oidc_client_id {ClientId} set", line);
+
+        await using var classic = await World.StartAsync();
+        classic.WithConfig("username: nomfa@example.com");
+        line = (await classic.RunAsync("doctor", "--no-invoke")).StdOut.Split('\n').Single(l => l.Contains("Okta sign-in:", StringComparison.Ordinal));
+        Assert.Contains("Okta Classic", line);
+        Assert.Contains("oidc_client_id not set", line);
+    }
+
+    [Theory]
+    [InlineData(ClientId, "push@example.com", FastPassApp, 19, "FastPass")] // a password in the browser, but the app wants FastPass
+    [InlineData("0oa22notWebSsoCli1", "nomfa@example.com", DevApp, 10, "Allowed Web SSO Client")]
+    public async Task ATokenExchangeOktaRefusesNamesTheFix(string clientId, string user, string app, int exitCode, string fixNames)
+    {
+        await using var world = await OieAsync(user, app, withClient: false);
+        world.WithConfig($"username: {user}", $"appid: {app}", $"oidc_client_id: {clientId}");
+        var run = await world.RunAsync(["--device"], AtTheBrowser(world, user));
+        Assert.True(run.ExitCode == exitCode, run.ToString());
+        Assert.Contains(fixNames, run.StdErr);
+        Assert.Null(world.Profile("default"));
+    }
 }
