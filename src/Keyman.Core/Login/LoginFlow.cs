@@ -47,7 +47,6 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     private OktaSessions? _sessions;
     private OktaBrowserSession? _browser;
     private IdxSignInFlow? _idx;
-    private HttpClient? _deviceHttp;
     private DeviceSignInFlow? _device;
 
     /// <summary>True once the AWS app is opened through the device authorization flow's tokens rather than an Okta session.</summary>
@@ -65,7 +64,6 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     {
         _okta?.Dispose();
         _browser?.Dispose();
-        _deviceHttp?.Dispose();
     }
 
     public async Task<LoginResult> RunAsync(KeymanConfig config, CancellationToken cancellationToken)
@@ -92,8 +90,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, mfa);
         if (OidcClientId(config, env) is { } clientId)
         {
-            _deviceHttp = context.Http.CreateClient(OktaClient.RetryPolicy(new OktaClientOptions()), log, context.Time);
-            _device = new DeviceSignInFlow(context, new DeviceAuthorizationClient(baseUrl, _deviceHttp, log, context.Time), baseUrl, clientId);
+            _device = new DeviceSignInFlow(context, new DeviceAuthorizationClient(_okta, log, context.Time), baseUrl, clientId);
         }
         else if (config.Device == true)
         {

@@ -83,6 +83,16 @@ public sealed partial class DeviceFlowTests
     private static async Task<List<string>> PathsAsync(World world, long after = 0) =>
         (await world.RequestsAsync("okta", after)).Select(e => e.GetProperty("path").GetString()!).ToList();
 
+    private static void AssertFails(RunResult run, int exitCode, params string[] words)
+    {
+        Assert.True(run.ExitCode == exitCode, run.ToString());
+        Assert.Contains("Fix:", run.StdErr);
+        foreach (var word in words)
+        {
+            Assert.Contains(word, run.StdErr);
+        }
+    }
+
     private static void AssertLoggedIn(World world, RunResult run)
     {
         Assert.True(run.ExitCode == 0, run.ToString());
@@ -132,10 +142,7 @@ public sealed partial class DeviceFlowTests
     public async Task DeviceWithoutAClientIdIsAConfigErrorNamingIt()
     {
         await using var world = await OieAsync("push@example.com", FastPassApp, withClient: false);
-        var run = await world.RunAsync("--device");
-        Assert.True(run.ExitCode == 10, run.ToString());
-        Assert.Contains("oidc_client_id", run.StdErr);
-        Assert.Contains("Fix:", run.StdErr);
+        AssertFails(await world.RunAsync("--device"), 10, "oidc_client_id");
     }
 
     [Fact]
@@ -143,9 +150,7 @@ public sealed partial class DeviceFlowTests
     {
         await using var world = await OieAsync("nomfa@example.com", DevApp);
         var run = await world.RunAsync(["--device"], AtTheBrowser(world, "nomfa@example.com", decision: "deny"));
-        Assert.True(run.ExitCode == 11, run.ToString());
-        Assert.Contains("not allowed in the browser", run.StdErr);
-        Assert.Contains("Fix:", run.StdErr);
+        AssertFails(run, 11, "not allowed in the browser");
         Assert.Null(world.Profile("default"));
     }
 
@@ -158,9 +163,7 @@ public sealed partial class DeviceFlowTests
             world.PostControlAsync("clock", "{\"advanceSeconds\": 601}").GetAwaiter().GetResult();
             return string.Empty;
         }));
-        Assert.True(run.ExitCode == 16, run.ToString());
-        Assert.Contains("expired", run.StdErr);
-        Assert.Contains("--device", run.StdErr);
+        AssertFails(run, 16, "expired", "--device");
     }
 
     [Fact]
@@ -229,8 +232,7 @@ public sealed partial class DeviceFlowTests
         var setup = await world.RunAsync("setup-profile", "prod");
         Assert.True(setup.ExitCode == 0, setup.ToString());
         var run = await world.RunAsync("credential-process", "--profile", "prod");
-        Assert.True(run.ExitCode == 2, run.ToString());
-        Assert.Contains("run keyman in a terminal", run.StdErr, StringComparison.OrdinalIgnoreCase);
+        AssertFails(run, 2, "Run keyman in a terminal");
         Assert.DoesNotContain("/oauth2/v1/device/authorize", await PathsAsync(world));
     }
 
@@ -258,8 +260,7 @@ public sealed partial class DeviceFlowTests
         await using var world = await OieAsync(user, app, withClient: false);
         world.WithConfig($"username: {user}", $"appid: {app}", $"oidc_client_id: {clientId}");
         var run = await world.RunAsync(["--device"], AtTheBrowser(world, user));
-        Assert.True(run.ExitCode == exitCode, run.ToString());
-        Assert.Contains(fixNames, run.StdErr);
+        AssertFails(run, exitCode, fixNames);
         Assert.Null(world.Profile("default"));
     }
 }

@@ -18,22 +18,7 @@ public sealed class OieReupTests
         // Time runs 60 times faster for the credentials: 900 s last 15 s, so reup refreshes within seconds.
         await using var world = await World.StartAsync(new SandboxOptions { Scenario = ScenarioDocument.LoadBuiltIn("oie"), TimeScale = 60 });
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1oieDevAbCdEfG/272");
-        var start = new ProcessStartInfo(KeymanProcess.Binary)
-        {
-            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-            ArgumentList = { "-r", "--duration", "900" },
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        foreach (var (k, v) in world.Env)
-        {
-            start.Environment[k] = v;
-        }
-
+        var start = KeymanProcess.StartInfo(KeymanProcess.Binary, ["-r", "--duration", "900"], world.Env);
         using var process = Process.Start(start)!;
         var stderr = new StringBuilder();
         var pump = Task.Run(async () =>

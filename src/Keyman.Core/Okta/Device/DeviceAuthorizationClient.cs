@@ -1,8 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Keyman.Core.Http;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Okta.Device;
@@ -24,7 +22,7 @@ public sealed record DeviceTokens(string AccessToken, string IdToken, DateTimeOf
 /// token endpoint at the interval Okta gives (5 s more after each <c>slow_down</c>), the token exchange (RFC 8693) of the
 /// access + ID tokens for a web SSO token of the AWS app, and <c>/login/token/sso</c>, which answers the app's SAML form.
 /// </summary>
-public sealed class DeviceAuthorizationClient(Uri baseUrl, HttpClient http, ILog log, TimeProvider time)
+public sealed class DeviceAuthorizationClient(OktaClient okta, ILog log, TimeProvider time)
 {
     /// <summary>okta-aws-cli's scopes: web SSO tokens, plus the app list and the user's own profile.</summary>
     public const string Scopes = "openid okta.apps.sso okta.apps.read okta.users.read.self";
@@ -36,7 +34,7 @@ public sealed class DeviceAuthorizationClient(Uri baseUrl, HttpClient http, ILog
     /// <summary>RFC 8628 §3.5: each slow_down adds 5 seconds to the polling interval, for good.</summary>
     public static readonly TimeSpan SlowDownStep = TimeSpan.FromSeconds(5);
 
-    private readonly Uri _org = new(baseUrl.GetLeftPart(UriPartial.Authority) + "/");
+    private readonly Uri _org = okta.BaseUrl;
 
     /// <summary>POST /oauth2/v1/device/authorize.</summary>
     public async Task<DeviceAuthorization> AuthorizeAsync(string clientId, CancellationToken cancellationToken)
@@ -223,41 +221,16 @@ public sealed class DeviceAuthorizationClient(Uri baseUrl, HttpClient http, ILog
 
     private async Task<(HttpStatusCode Status, byte[] Body)> SendAsync(Uri url, KeyValuePair<string, string>[] form, string accept, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept));
-        HttpResponseMessage response;
-        try
+        using var response = await okta.PostFormAsync(url, form, accept, cancellationToken).ConfigureAwait(false);
+        var status = response.StatusCode;
+        log.Debug($"POST {url.AbsolutePath} -> HTTP {(int)status}");
+        if ((int)status >= 500)
         {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ResponseTooLargeException e)
-        {
-            throw new KeymanException(ExitCodes.OktaError, $"Okta's answer for {url.AbsolutePath} is larger than {e.Limit / 1024} KiB",
-                $"Check that {OktaOrg.Display(_org)} is your Okta org and that no proxy rewrites its answers.", e);
-        }
-        catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(_org)}: {e.Message}",
-                "Check your network or VPN connection and the org URL in your config.", e);
+            throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(_org)}: HTTP {(int)status} from {url.AbsolutePath}",
+                "Okta may be having an outage (see status.okta.com); try again later.");
         }
 
-        using (response)
-        {
-            var status = response.StatusCode;
-            log.Debug($"POST {url.AbsolutePath} -> HTTP {(int)status}");
-            if (status == HttpStatusCode.TooManyRequests)
-            {
-                throw new KeymanException(ExitCodes.RateLimited, $"Okta rate limit hit for {url.AbsolutePath}", "Wait a minute and run keyman again.");
-            }
-
-            if ((int)status >= 500)
-            {
-                throw new KeymanException(ExitCodes.Network, $"Cannot reach Okta at {OktaOrg.Display(_org)}: HTTP {(int)status} from {url.AbsolutePath}",
-                    "Okta may be having an outage (see status.okta.com); try again later.");
-            }
-
-            return (status, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
-        }
+        return (status, await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
     }
 
     private static OAuthErrorResponse ReadError(byte[] body)

@@ -17,16 +17,16 @@ public sealed class DeviceAuthorizationClientTests : IDisposable
     private readonly TestHttpMessageHandler _handler = new();
     private readonly InstantTimeProvider _time = new();
     private readonly RecordingLog _log = new();
-    private readonly HttpClient _http;
+    private readonly OktaClient _okta;
     private readonly DeviceAuthorizationClient _client;
 
     public DeviceAuthorizationClientTests()
     {
-        _http = new HttpPipeline(transport: _handler).CreateClient(OktaClient.RetryPolicy(new OktaClientOptions { Jitter = () => 1 }), _log, _time);
-        _client = new DeviceAuthorizationClient(new Uri(Org), _http, _log, _time);
+        _okta = new OktaClient(new Uri(Org), new HttpPipeline(transport: _handler), _log, _time, new OktaClientOptions { Jitter = () => 1 });
+        _client = new DeviceAuthorizationClient(_okta, _log, _time);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose() => _okta.Dispose();
 
     private static string OAuthError(string error, string description) =>
         $$"""{"error":"{{error}}","error_description":"{{description}}"}""";
