@@ -114,6 +114,16 @@ public static class ConfigKeys
             Flags = ["--refresh-before"],
             Description = "Seconds before expiry to refresh (reup, default 600) or stop using cached credentials (credential-process, default 900); at most a quarter of the lifetime",
         },
+        new("oidc_client_id", ConfigType.Text, c => c.OidcClientId, (c, v) => c with { OidcClientId = (string?)v })
+        {
+            Flags = ["--oidc-client-id"],
+            Description = "Client ID of the Okta OIDC native app for the device authorization flow (also OKTA_AWSCLI_OIDC_CLIENT_ID)",
+        },
+        new("device", ConfigType.Switch, c => c.Device, (c, v) => c with { Device = (bool?)v })
+        {
+            Flags = ["--device"],
+            Description = "Sign in through a browser with Okta's device authorization flow (needs oidc_client_id)",
+        },
         new("ca_bundle", ConfigType.ExistingFile, c => c.CaBundle, (c, v) => c with { CaBundle = (string?)v })
         {
             Flags = ["--ca-bundle"],

@@ -62,6 +62,12 @@ public sealed record KeymanConfig
     /// </summary>
     public string? CaBundle { get; init; }
 
+    /// <summary>The Okta OIDC native app for the device authorization flow (okta-aws-cli's OIDC client).</summary>
+    public string? OidcClientId { get; init; }
+
+    /// <summary>Sign in with the device authorization flow (a browser approves) instead of from the terminal.</summary>
+    public bool? Device { get; init; }
+
     /// <summary>reup's default lead time: 10 minutes, like the original.</summary>
     public const int DefaultReupBefore = 600;
 

@@ -5,6 +5,7 @@ using Keyman.Core.Aws.Sts;
 using Keyman.Core.Bedrock;
 using Keyman.Core.Config;
 using Keyman.Core.Okta;
+using Keyman.Core.Okta.Idx;
 
 namespace Keyman.Core.Doctor;
 
@@ -38,9 +39,12 @@ public sealed record DoctorOptions
 /// </summary>
 public sealed class Doctor(KeymanContext context, DoctorOptions options)
 {
+    private KeymanConfig? _config;
+
     public async Task<IReadOnlyList<DoctorCheck>> RunAsync(CancellationToken cancellationToken)
     {
         var checks = new List<DoctorCheck> { CheckKeymanConfig() };
+        checks.Add(await CheckOktaSignInAsync(cancellationToken).ConfigureAwait(false));
         var profiles = new AwsProfiles(context.Environment, context.Log, context.Time, context.Http);
 
         AwsProfilePlan? plan = null;
@@ -133,10 +137,44 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
                 throw new KeymanException(ExitCodes.Config, $"{options.ConfigPath} sets no 'org'", "Add 'org: https://YOUR-ORG.okta.com', or run `keyman config`.");
             }
 
+            _config = config;
+
             var org = OktaOrg.Display(OktaOrg.Resolve(config.Org, config.OktaPreview ?? false));
             var user = LoginFlowUser(config);
             return (CheckStatus.Pass, $"{options.ConfigPath}: org {org}, username {user}{(config.Role is null ? string.Empty : $", role {config.Role}")}");
         });
+    }
+
+    /// <summary>Which engine the org runs (asked once a day, as the login does) and so which sign-in Keyman will use.</summary>
+    private async Task<DoctorCheck> CheckOktaSignInAsync(CancellationToken cancellationToken)
+    {
+        const string name = "Okta sign-in";
+        if (_config?.Org is not { } org)
+        {
+            return new DoctorCheck(name, CheckStatus.Skip, "skipped: no usable Keyman config");
+        }
+
+        var baseUrl = OktaOrg.Resolve(org, _config.OktaPreview ?? false);
+        var clientId = Login.LoginFlow.OidcClientId(_config, context.Environment);
+        var device = clientId is null
+            ? "oidc_client_id not set (an app policy only a browser can meet ends in exit 19)"
+            : $"oidc_client_id {clientId} set (--device, and the fallback for policies only a browser can meet)";
+        OktaEngine engine;
+        try
+        {
+            using var http = context.Http.CreateClient(OktaClient.RetryPolicy(new OktaClientOptions()), context.Log, context.Time);
+            var cache = new OktaEngineCacheFile(OktaEngineCacheFile.DefaultPath(context.Environment));
+            engine = await new OktaEngineDetector(http, context.Log, context.Time, cache).DetectAsync(baseUrl, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KeymanException e)
+        {
+            return new DoctorCheck(name, CheckStatus.Warn, $"cannot tell which engine {OktaOrg.Display(baseUrl)} runs ({e.Message.TrimEnd('.')}); Keyman uses Okta Classic then; {device}");
+        }
+
+        var flow = engine == OktaEngine.IdentityEngine
+            ? _config.Device == true && clientId is not null ? "device authorization flow (device: true)" : "terminal sign-in through IDX"
+            : "Okta Classic authn";
+        return new DoctorCheck(name, CheckStatus.Pass, $"{OktaOrg.Display(baseUrl)} runs {OktaEngineDetector.Describe(engine)}: {flow}; {device}");
     }
 
     private string LoginFlowUser(KeymanConfig config) =>

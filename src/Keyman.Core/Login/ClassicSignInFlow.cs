@@ -9,6 +9,6 @@ internal sealed class ClassicSignInFlow(OktaAuthenticator authenticator) : ISign
 
     public string? CannotRun(SignInRequest request) => null;
 
-    public Task<OktaSession> SignInAsync(SignInRequest request, CancellationToken cancellationToken) =>
-        authenticator.LoginAsync(request.Username, request.Password, cancellationToken);
+    public async Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken) =>
+        SignInResult.ToOkta(await authenticator.LoginAsync(request.Username, request.Password, cancellationToken).ConfigureAwait(false));
 }

@@ -9,8 +9,27 @@ public sealed record SignInRequest(string Username, string Password, string? App
 }
 
 /// <summary>
-/// One way to get an Okta session (azureauth's IAuthFlow): Classic authn, the Identity Engine's IDX, and so on.
-/// <see cref="LoginFlow"/> does not care which one produced the session.
+/// Where a sign-in ended: in an Okta session (Classic authn, IDX), from which the AWS app's page is then opened, or
+/// directly in the AWS app's page (the device authorization flow, whose web SSO token opens the app without leaving
+/// Keyman an Okta session). Exactly one of the two is set.
+/// </summary>
+public sealed record SignInResult
+{
+    private SignInResult(OktaSession? session, AppPage? appPage) => (Session, AppPage) = (session, appPage);
+
+    public OktaSession? Session { get; }
+
+    /// <summary>The AWS app's page (its SAML form), for a flow that signs in to the app rather than to Okta.</summary>
+    public AppPage? AppPage { get; }
+
+    public static SignInResult ToOkta(OktaSession session) => new(session ?? throw new ArgumentNullException(nameof(session)), null);
+
+    public static SignInResult ToApp(AppPage page) => new(null, page ?? throw new ArgumentNullException(nameof(page)));
+}
+
+/// <summary>
+/// One way to sign in (azureauth's IAuthFlow): Classic authn, the Identity Engine's IDX, the device authorization.
+/// <see cref="LoginFlow"/> does not care which one produced the session or the app page.
 /// </summary>
 public interface ISignInFlow
 {
@@ -20,8 +39,8 @@ public interface ISignInFlow
     /// <summary>Why this flow cannot run for the request (it is then skipped), or null when it can.</summary>
     string? CannotRun(SignInRequest request);
 
-    /// <summary>Signs in; the returned session's id is the sid cookie for the org.</summary>
-    Task<OktaSession> SignInAsync(SignInRequest request, CancellationToken cancellationToken);
+    /// <summary>Signs in; a returned session's id is the sid cookie for the org.</summary>
+    Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -33,7 +52,7 @@ public sealed class SignInChain(IReadOnlyList<ISignInFlow> flows, Ui.ILog log)
 {
     public IReadOnlyList<ISignInFlow> Flows => flows;
 
-    public async Task<OktaSession> SignInAsync(SignInRequest request, CancellationToken cancellationToken)
+    public async Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken)
     {
         var reasons = new List<string>();
         KeymanException? last = null;
@@ -44,6 +63,12 @@ public sealed class SignInChain(IReadOnlyList<ISignInFlow> flows, Ui.ILog log)
                 log.Debug($"Sign-in flow \"{flow.Name}\" skipped: {why}");
                 reasons.Add($"{flow.Name}: {why}");
                 continue;
+            }
+
+            if (last is not null)
+            {
+                // The user sees why the next flow takes over (a browser trip, for the device authorization).
+                log.Warning($"{last.Message.TrimEnd('.')}; continuing with the {flow.Name}");
             }
 
             log.Debug($"Sign-in flow: {flow.Name}");

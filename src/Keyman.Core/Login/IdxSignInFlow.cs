@@ -16,7 +16,7 @@ internal sealed class IdxSignInFlow(KeymanContext context, OktaClient okta, Okta
     public string? CannotRun(SignInRequest request) =>
         request.AppLink is null ? "the sign-in starts from the AWS app's link, and no app is chosen yet" : null;
 
-    public async Task<OktaSession> SignInAsync(SignInRequest request, CancellationToken cancellationToken)
+    public async Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken)
     {
         var link = AppLink(request.AppLink!);
         browser.SessionId = null;
@@ -31,7 +31,7 @@ internal sealed class IdxSignInFlow(KeymanContext context, OktaClient okta, Okta
                 "Sign in through a browser to check the account; run with --debug for details.");
         okta.SessionId = sid;
         var session = await okta.GetCurrentSessionAsync(cancellationToken).ConfigureAwait(false);
-        return session is null ? new OktaSession(sid, request.Username, null, null) : session with { Id = sid };
+        return SignInResult.ToOkta(session is null ? new OktaSession(sid, request.Username, null, null) : session with { Id = sid });
     }
 
     /// <summary>

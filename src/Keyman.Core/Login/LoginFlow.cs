@@ -4,6 +4,7 @@ using Keyman.Core.Aws.Sts;
 using Keyman.Core.Http;
 using Keyman.Core.Config;
 using Keyman.Core.Okta;
+using Keyman.Core.Okta.Device;
 using Keyman.Core.Okta.Idx;
 
 namespace Keyman.Core.Login;
@@ -46,6 +47,13 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     private OktaSessions? _sessions;
     private OktaBrowserSession? _browser;
     private IdxSignInFlow? _idx;
+    private DeviceSignInFlow? _device;
+
+    /// <summary>True once the AWS app is opened through the device authorization flow's tokens rather than an Okta session.</summary>
+    private bool _deviceMode;
+
+    /// <summary>The app page a sign-in flow ended in (the device flow), used for the first assertion.</summary>
+    private AppPage? _signedInPage;
     private AccountEntry? _app;
     private string? _roleArn;
 
@@ -80,6 +88,16 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         _okta = new OktaClient(baseUrl, context.Http, log, context.Time);
         var mfa = new MfaOptions { PreferredFactor = config.Factor ?? Okta.Duo.DuoMethods.PreferredFactor(config.DuoFactor) };
         _authenticator = new OktaAuthenticator(_okta, context.Interaction, log, context.Time, mfa);
+        if (OidcClientId(config, env) is { } clientId)
+        {
+            _device = new DeviceSignInFlow(context, new DeviceAuthorizationClient(_okta, log, context.Time), baseUrl, clientId);
+        }
+        else if (config.Device == true)
+        {
+            throw new KeymanException(ExitCodes.Config, "--device needs the Okta OIDC app for the device authorization flow, and none is set",
+                "Set oidc_client_id in the config (or pass --oidc-client-id, or set OKTA_AWSCLI_OIDC_CLIENT_ID) to the Client ID your Okta admin gives you.");
+        }
+
         var engine = await DetectEngineAsync(baseUrl, cancellationToken);
         var flows = new List<ISignInFlow>();
         if (engine == OktaEngine.IdentityEngine)
@@ -87,6 +105,10 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             _browser = new OktaBrowserSession(baseUrl, context.Http, log, context.Time);
             _idx = new IdxSignInFlow(context, _okta, _browser, mfa);
             flows.Add(_idx);
+            if (_device is not null)
+            {
+                flows.Add(_device); // what IDX cannot finish from the terminal (exit 19), the browser can
+            }
         }
 
         flows.Add(new ClassicSignInFlow(_authenticator));
@@ -95,7 +117,20 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
 
         // The Identity Engine's sign-in starts from the app's link: pick the app first when the config names it.
         AccountEntry? app = null;
-        if (_idx is not null && (config.AppId is not null || config.Accounts is { Count: > 0 }))
+        if (_device is not null && (config.Device == true || await _device.HasKeptTokensAsync(cancellationToken)))
+        {
+            // --device, or the tokens of an earlier device sign-in: the app opens through them, no password asked.
+            if (config.AppId is null && config.Accounts is not { Count: > 0 })
+            {
+                throw new KeymanException(ExitCodes.Config, "The device authorization flow needs the AWS app, and no appid is set",
+                    "Set appid in the config (or pass --appid), e.g. 0oa1b2c3d4EXAMPLE/272, or list the apps under 'accounts'.");
+            }
+
+            app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);
+            _deviceMode = true;
+            log.Debug($"Sign-in flow for {OktaOrg.Display(baseUrl)}: {_device.Name}, for app {app.AppId}");
+        }
+        else if (_idx is not null && (config.AppId is not null || config.Accounts is { Count: > 0 }))
         {
             app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);
             _sessions.AppLink = app.AppId;
@@ -106,7 +141,11 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             log.Debug($"Sign-in flow for {OktaOrg.Display(baseUrl)}: {flows[^1].Name}");
         }
 
-        await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
+        if (!_deviceMode)
+        {
+            _signedInPage = await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
+            _deviceMode = _signedInPage is not null;
+        }
 
         app = _app = app ?? await ChooseAppAsync(config, _authenticator, cancellationToken);
         log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
@@ -133,7 +172,12 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             throw new InvalidOperationException("RefreshAsync needs a RunAsync first.");
         }
 
-        await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
+        if (!_deviceMode)
+        {
+            _signedInPage = await _sessions.EnsureAsync(allowReuse: true, cancellationToken);
+            _deviceMode = _signedInPage is not null;
+        }
+
         var (assertion, formAction) = await GetAssertionAsync(_authenticator, _baseUrl, _app.AppId, cancellationToken);
         var role = assertion.Roles.FirstOrDefault(r => string.Equals(r.RoleArn, _roleArn, StringComparison.Ordinal))
             ?? throw new KeymanException(ExitCodes.NoMatchingRole, $"Okta no longer offers role {_roleArn} in app {_app.AppId}",
@@ -277,9 +321,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         for (var stepUps = 0; ; stepUps++)
         {
             context.Log.Info($"Getting SAML Assertion from {OktaOrg.Display(baseUrl)}");
-            var page = _idx is not null
-                ? await _idx.GetAppPageAsync(link, MaxStepUps, cancellationToken)
-                : await authenticator.GetAppPageAsync(link, sessionToken, cancellationToken);
+            var page = await GetAppPageAsync(authenticator, appId, link, sessionToken, cancellationToken);
             if (page.SamlResponse is { Length: > 0 } saml)
             {
                 return (SamlAssertion.Parse(saml), page.FormAction);
@@ -299,6 +341,41 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             throw new KeymanException(ExitCodes.Saml, $"Okta's page for app {appId} holds no SAML assertion{reason}", "Check that the app is assigned to you in Okta and that 'appid' is right; run with --debug for details.");
         }
     }
+
+    /// <summary>
+    /// The app's page: through the device flow's tokens once it is in use, else through the Okta session (IDX on the
+    /// Identity Engine, with step-up); an IDX step-up only a browser can take continues with the device flow when set up.
+    /// </summary>
+    private async Task<AppPage> GetAppPageAsync(OktaAuthenticator authenticator, string appId, string link, string? sessionToken, CancellationToken cancellationToken)
+    {
+        if (_deviceMode)
+        {
+            var signedIn = _signedInPage;
+            _signedInPage = null;
+            return signedIn ?? await _device!.GetAppPageAsync(appId, cancellationToken);
+        }
+
+        if (_idx is null)
+        {
+            return await authenticator.GetAppPageAsync(link, sessionToken, cancellationToken);
+        }
+
+        try
+        {
+            return await _idx.GetAppPageAsync(link, MaxStepUps, cancellationToken);
+        }
+        catch (KeymanException e) when (e.ExitCode == ExitCodes.BrowserRequired && _device is not null)
+        {
+            context.Log.Warning($"{e.Message.TrimEnd('.')}; continuing with the {_device.Name}");
+            _deviceMode = true;
+            return await _device.GetAppPageAsync(appId, cancellationToken);
+        }
+    }
+
+    /// <summary>oidc_client_id (file or --oidc-client-id), else okta-aws-cli's OKTA_AWSCLI_OIDC_CLIENT_ID.</summary>
+    internal static string? OidcClientId(KeymanConfig config, IEnvironment env) =>
+        config.OidcClientId is { Length: > 0 } configured ? configured.Trim()
+        : env.Get("OKTA_AWSCLI_OIDC_CLIENT_ID") is { Length: > 0 } fromEnv && fromEnv.Trim().Length > 0 ? fromEnv.Trim() : null;
 
     private async Task<AwsRole> ChooseRoleAsync(string? account, string? role, SamlAssertion assertion, Uri? formAction, CancellationToken cancellationToken)
     {

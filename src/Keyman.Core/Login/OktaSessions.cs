@@ -28,7 +28,11 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
 
     private bool PasswordCache => config.PasswordCache == true || config.PasswordReset == true;
 
-    public async Task EnsureAsync(bool allowReuse, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure there is an Okta session; returns the AWS app's page instead when the sign-in ended there (the
+    /// device authorization flow, which leaves no Okta session to keep).
+    /// </summary>
+    public async Task<AppPage?> EnsureAsync(bool allowReuse, CancellationToken cancellationToken)
     {
         var log = context.Log;
         if (okta.SessionId is not null)
@@ -37,7 +41,7 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
             {
                 log.Debug($"Okta session still active until {Format(current.ExpiresAt)}");
                 await KeepAsync(current, cancellationToken).ConfigureAwait(false);
-                return;
+                return null;
             }
 
             log.Warning("The Okta session has ended; logging in again");
@@ -53,7 +57,7 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
                 {
                     log.Info($"Reusing the Okta session of {reused.Login ?? username} (active until {Format(reused.ExpiresAt)})");
                     await KeepAsync(reused, cancellationToken).ConfigureAwait(false);
-                    return;
+                    return null;
                 }
 
                 okta.SessionId = null;
@@ -63,10 +67,10 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
             await _secrets.RemoveAsync(SessionService, SessionAccount, cancellationToken).ConfigureAwait(false);
         }
 
-        await LoginAsync(cancellationToken).ConfigureAwait(false);
+        return await LoginAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task LoginAsync(CancellationToken cancellationToken)
+    private async Task<AppPage?> LoginAsync(CancellationToken cancellationToken)
     {
         var log = context.Log;
         string? cached = null;
@@ -91,17 +95,17 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
         }
 
         var password = cached ?? await AskAsync(cancellationToken).ConfigureAwait(false);
-        OktaSession session;
+        SignInResult result;
         try
         {
-            session = await chain.SignInAsync(new SignInRequest(username, password, AppLink), cancellationToken).ConfigureAwait(false);
+            result = await chain.SignInAsync(new SignInRequest(username, password, AppLink), cancellationToken).ConfigureAwait(false);
         }
         catch (KeymanException e) when (cached is not null && e.ExitCode == ExitCodes.AuthenticationFailed)
         {
             log.Warning("Okta rejected the cached password; removing it from the keychain");
             await _secrets.RemoveAsync(PasswordService, username, cancellationToken, warn: true).ConfigureAwait(false);
             password = await AskAsync(cancellationToken).ConfigureAwait(false);
-            session = await chain.SignInAsync(new SignInRequest(username, password, AppLink), cancellationToken).ConfigureAwait(false);
+            result = await chain.SignInAsync(new SignInRequest(username, password, AppLink), cancellationToken).ConfigureAwait(false);
         }
 
         // Stored only now that Okta has accepted it (the original stores it before checking).
@@ -111,7 +115,12 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
             log.Info($"Saved the Okta password in {_secrets.StoreName}");
         }
 
-        await KeepAsync(session, cancellationToken).ConfigureAwait(false);
+        if (result.Session is { } session)
+        {
+            await KeepAsync(session, cancellationToken).ConfigureAwait(false);
+        }
+
+        return result.AppPage;
     }
 
     private async Task<string> AskAsync(CancellationToken cancellationToken)

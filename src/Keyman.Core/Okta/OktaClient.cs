@@ -397,10 +397,15 @@ public sealed class OktaClient : IDisposable
         $"Okta at {url.GetLeftPart(UriPartial.Path)} answered with {mediaType ?? "an unknown content type"} (HTTP {status}) instead of JSON",
         $"A captive portal, proxy or wrong org URL may be in the way; open {OktaOrg.Display(BaseUrl)} in a browser to check.");
 
+    /// <summary>POSTs a form (the OAuth endpoints) through the same pipeline and failure mapping as every Okta call.</summary>
+    internal Task<HttpResponseMessage> PostFormAsync(Uri url, IEnumerable<KeyValuePair<string, string>> form, string accept, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, url, null, accept, cancellationToken, new FormUrlEncodedContent(form));
+
     /// <summary>Sends one request through the retry pipeline; returns the final response (any status except an exhausted 429).</summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, byte[]? body, string accept, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Uri url, byte[]? body, string accept, CancellationToken cancellationToken, HttpContent? content = null)
     {
         using var request = BuildRequest(method, url, body, accept);
+        request.Content ??= content;
         HttpResponseMessage response;
         try
         {

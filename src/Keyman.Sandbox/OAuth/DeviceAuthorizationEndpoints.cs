@@ -26,6 +26,17 @@ internal static class DeviceAuthorizationEndpoints
         app.MapPost("/oauth2/v1/token", Token);
         app.MapPost("/login/token/sso", WebSso);
         app.MapGet("/login/token/sso", WebSso); // before okta-aws-cli 2.6.0, and gimme-aws-creds: GET ?token=
+
+        // For tests (never called by Keyman): the next N polls of a pending device grant answer slow_down.
+        app.MapPost("/_sandbox/device/slow-down", async (HttpContext http, SandboxState state, DeviceGrants grants) =>
+        {
+            var body = await JsonNode.ParseAsync(http.Request.Body);
+            lock (state.Sync)
+            {
+                grants.SlowDownPolls = body?["polls"]?.GetValue<int>() ?? 1;
+                return OktaJson.Json(new JsonObject { ["polls"] = grants.SlowDownPolls });
+            }
+        });
     }
 
     public static IResult Error(int status, string error, string description) =>
@@ -145,8 +156,9 @@ internal static class DeviceAuthorizationEndpoints
             case "pending":
                 var tooSoon = grant.LastPoll is { } last && now - last < TimeSpan.FromSeconds(grant.IntervalSeconds);
                 grant.LastPoll = now;
-                if (tooSoon)
+                if (tooSoon || grants.SlowDownPolls > 0)
                 {
+                    grants.SlowDownPolls = Math.Max(0, grants.SlowDownPolls - 1);
                     // RFC 8628 §3.5: the client must add 5 s to its interval from now on.
                     grant.IntervalSeconds += 5;
                     return Error(400, "slow_down", "Slow down the polling frequency. Please try again later.");

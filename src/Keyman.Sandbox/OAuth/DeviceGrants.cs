@@ -62,6 +62,12 @@ internal sealed class DeviceGrants
 
     public Dictionary<string, Activation> Activations { get; } = [];
 
+    /// <summary>
+    /// Polls of a pending grant still to answer <c>slow_down</c> whatever their pace, as Okta does under load
+    /// (POST /_sandbox/device/slow-down); a client polling faster than the interval gets it anyway.
+    /// </summary>
+    public int SlowDownPolls { get; set; }
+
     /// <summary>Okta user codes: 8 upper-case letters without look-alikes (protocols.md §3: "QXNMSLWF").</summary>
     public static string NewUserCode() => System.Security.Cryptography.RandomNumberGenerator.GetString("BCDFGHJKLMNPQRSTVWXZ", 8);
 

@@ -76,7 +76,8 @@ public static class KeymanProcess
     public static Task<RunResult> RunFileAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, params Answer[] answers) =>
         RunCoreAsync(file, args, env, timeout, null, answers);
 
-    private static async Task<RunResult> RunCoreAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, string? workingDirectory, Answer[] answers)
+    /// <summary>How a test starts the binary: redirected streams, no colour, and only the test's AWS settings.</summary>
+    public static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -103,6 +104,12 @@ public static class KeymanProcess
             start.Environment[key] = value;
         }
 
+        return start;
+    }
+
+    private static async Task<RunResult> RunCoreAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, string? workingDirectory, Answer[] answers)
+    {
+        var start = StartInfo(file, args, env, workingDirectory);
         using var process = Process.Start(start)!;
         // Prompts are matched against what a user would see: both streams, interleaved as they arrive.
         var screen = new StringBuilder();

@@ -164,7 +164,7 @@ public sealed class ConfigWriteTests : IDisposable
             Accounts = [new AccountEntry("Dev", "0oa1/272", "arn:aws:iam::123456789012:role/A")], Reup = true, DuoFactor = "push",
             Name = "work", OktaPreview = false, PasswordCache = true, Command = "aws s3 ls", Screen = false, Region = "us-gov-west-1",
             Duration = 7200, Console = true, Account = "123456789012", Role = "Dev", Factor = "GOOGLE token:software:totp",
-            AssumeRoleArn = "arn:aws:iam::123456789012:role/B", RefreshBefore = 300, CaBundle = pem,
+            AssumeRoleArn = "arn:aws:iam::123456789012:role/B", RefreshBefore = 300, CaBundle = pem, OidcClientId = "0oa20deviceCliNtv01", Device = true,
         };
         var path = PathOf("all.yml");
         ConfigFile.Write(path, config);

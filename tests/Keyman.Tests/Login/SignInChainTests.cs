@@ -17,10 +17,10 @@ public sealed class SignInChainTests
 
         public string? CannotRun(SignInRequest request) => cannotRun;
 
-        public Task<OktaSession> SignInAsync(SignInRequest request, CancellationToken cancellationToken)
+        public Task<SignInResult> SignInAsync(SignInRequest request, CancellationToken cancellationToken)
         {
             Runs++;
-            return fails is null ? Task.FromResult(new OktaSession("sid-" + name, request.Username, null, null)) : Task.FromException<OktaSession>(fails);
+            return fails is null ? Task.FromResult(SignInResult.ToOkta(new OktaSession("sid-" + name, request.Username, null, null))) : Task.FromException<SignInResult>(fails);
         }
     }
 
@@ -30,7 +30,7 @@ public sealed class SignInChainTests
         var skipped = new Flow("idx", cannotRun: "no app link");
         var classic = new Flow("classic");
         var session = await new SignInChain([skipped, classic], new RecordingLog()).SignInAsync(Request, CancellationToken.None);
-        Assert.Equal("sid-classic", session.Id);
+        Assert.Equal("sid-classic", session.Session!.Id);
         Assert.Equal(0, skipped.Runs);
     }
 
@@ -39,8 +39,10 @@ public sealed class SignInChainTests
     {
         var idx = new Flow("idx", fails: new KeymanException(ExitCodes.BrowserRequired, "needs FastPass", "use --device"));
         var device = new Flow("device");
-        var session = await new SignInChain([idx, device], new RecordingLog()).SignInAsync(Request, CancellationToken.None);
-        Assert.Equal("sid-device", session.Id);
+        var log = new RecordingLog();
+        var session = await new SignInChain([idx, device], log).SignInAsync(Request, CancellationToken.None);
+        Assert.Equal("sid-device", session.Session!.Id);
+        Assert.Contains(("WARNING", "needs FastPass; continuing with the device"), log.Lines);
     }
 
     [Fact]

@@ -82,6 +82,23 @@ public sealed class DeviceAuthorizationTests : IdxTestBase
     }
 
     [Fact]
+    public async Task The_slow_down_switch_answers_the_next_polls_slow_down_and_raises_the_interval()
+    {
+        var (_, device, _) = await Authorize();
+        var deviceCode = (string)device["device_code"]!;
+        Assert.Equal(HttpStatusCode.OK, (await PostJson("/_sandbox/device/slow-down", new { polls = 1 })).Status);
+
+        var (_, body, _) = await PollToken(deviceCode);
+        Assert.Equal("slow_down", (string?)body["error"]); // at a polite pace all the same
+        Clock.Advance(TimeSpan.FromSeconds(6));
+        (_, body, _) = await PollToken(deviceCode);
+        Assert.Equal("slow_down", (string?)body["error"]); // 6 s is now too soon: the interval grew to 10 s
+        Clock.Advance(TimeSpan.FromSeconds(16));
+        (_, body, _) = await PollToken(deviceCode);
+        Assert.Equal("authorization_pending", (string?)body["error"]);
+    }
+
+    [Fact]
     public async Task Device_flow_through_the_activation_page_ends_in_the_saml_form()
     {
         var (status, device, _) = await Authorize();
