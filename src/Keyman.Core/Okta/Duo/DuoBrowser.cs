@@ -79,6 +79,26 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
         }
     }
 
+    /// <summary>
+    /// A browser for the Duo host Okta names in a challenge (a bare host name, as Duo's API hostnames are). https only;
+    /// plain http only for a loopback host when the org itself is a plain-http loopback (the sandbox).
+    /// </summary>
+    public static DuoBrowser ForHost(OktaClient okta, ILog log, string host)
+    {
+        var name = host.Trim();
+        var scheme = okta.BaseUrl.Scheme == Uri.UriSchemeHttp && OktaOrg.IsLoopback(okta.BaseUrl) ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
+        if (name.Length == 0 || name.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate($"{scheme}://{name}/", UriKind.Absolute, out var origin)
+            || origin.AbsolutePath != "/" || !string.IsNullOrEmpty(origin.Query) || !string.IsNullOrEmpty(origin.UserInfo)
+            || (scheme == Uri.UriSchemeHttp && !OktaOrg.IsLoopback(origin)))
+        {
+            throw new KeymanException(ExitCodes.MfaFailed, $"Okta named \"{name}\" as Duo's host, which is not a host name Keyman can use over https",
+                "Ask your Okta administrator to check the Duo authenticator's API hostname.");
+        }
+
+        log.Debug($"Duo's host: {origin.Authority}");
+        return new DuoBrowser(okta, log) { DuoOrigin = origin };
+    }
+
     /// <summary>The first redirect from Okta to another host names Duo's host.</summary>
     private void LearnDuoHost(Uri from, Uri to)
     {
@@ -95,7 +115,7 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
         }
     }
 
-    private bool IsOkta(Uri url) => Same(url, Okta.BaseUrl);
+    public bool IsOkta(Uri url) => Same(url, Okta.BaseUrl);
 
     private bool IsDuo(Uri url) => DuoOrigin is not null && Same(url, DuoOrigin);
 

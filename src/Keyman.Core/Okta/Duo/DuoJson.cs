@@ -7,6 +7,9 @@ internal sealed record DuoJson(bool Ok, string? Message, string? MessageEnum, IR
 {
     public string? this[string name] => Response.GetValueOrDefault(name);
 
+    /// <summary>This answer with the txid of the prompt it answers (a status verdict does not repeat it).</summary>
+    public DuoJson WithTxid(string txid) => this with { Response = new Dictionary<string, string>(Response, StringComparer.Ordinal) { ["txid"] = txid } };
+
     public static DuoJson Parse(DuoBrowser.Page page, string step)
     {
         try
