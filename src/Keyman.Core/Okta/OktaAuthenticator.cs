@@ -324,6 +324,7 @@ public sealed class OktaAuthenticator
         var transaction = await PostTransactionAsync(verify, new VerifyRequest { StateToken = stateToken }, cancellationToken).ConfigureAwait(false);
         var deadline = _time.GetUtcNow() + _options.PushTimeout;
         _log.Info($"Okta Verify push sent to {(factor.Raw.Profile?.Name is { Length: > 0 } device ? device : "your device")}; approve it there");
+        using var wait = _interaction.Wait("Waiting for Okta Verify push");
         int? shownNumber = null;
         while (true)
         {

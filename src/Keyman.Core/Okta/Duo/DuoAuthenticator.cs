@@ -126,6 +126,7 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
     private async Task<DuoJson> WaitAsync(DuoBrowser browser, DuoMethod method, string txid, string sid, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.PushTimeout;
+        using var wait = method == DuoMethod.Passcode ? WaitIndicator.None : interaction.Wait($"Waiting for {method.MenuName()}");
         string? shownCode = null;
         while (true)
         {

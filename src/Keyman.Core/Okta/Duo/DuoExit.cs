@@ -17,12 +17,15 @@ internal static class DuoExit
             new("device_key", string.Empty), new("dampen_choice", "false"),
         ];
         var page = await browser.PostFormAsync(browser.Duo("frame/v4/oidc/exit"), fields, follow: false, "text/html", cancellationToken).ConfigureAwait(false);
-        for (var hop = 0; page.Location is { } next && hop < MaxHops && !browser.IsOkta(page.Url); hop++)
+        var atOkta = false;
+        for (var hop = 0; !atOkta && page.Location is { } next && hop < MaxHops; hop++)
         {
+            // Duo's redirects end at Okta's callback (Duo and Okta may share a host, as in the sandbox: follow at least one).
             page = await browser.GetAsync(next, follow: false, cancellationToken).ConfigureAwait(false);
+            atOkta = browser.IsOkta(page.Url) && !page.Url.AbsolutePath.StartsWith("/frame/", StringComparison.Ordinal);
         }
 
-        if (!browser.IsOkta(page.Url) || (int)page.Status >= 400)
+        if (!atOkta || (int)page.Status >= 400)
         {
             throw new KeymanException(ExitCodes.MfaFailed, $"Duo approved the sign-in, but Okta did not take Duo's answer (HTTP {(int)page.Status} from {page.Url.AbsolutePath})",
                 "Run keyman again; report this with --debug output if it persists.");

@@ -354,6 +354,7 @@ public sealed class IdxSignIn
 
         walk.Chosen = null;
         var deadline = _time.GetUtcNow() + _options.PushTimeout;
+        using var waiting = _interaction.Wait("Waiting for Okta Verify push");
         string? shownNumber = null;
         while (true)
         {

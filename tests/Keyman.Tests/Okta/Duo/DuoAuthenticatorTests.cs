@@ -176,15 +176,37 @@ public class DuoAuthenticatorTests
     }
 
     [Fact]
-    public async Task AppStepUpDoesNotOfferDuoYet()
+    public async Task AppStepUpThroughDuoContinuesAtOktasRedirectBackToTheApp()
     {
-        using var h = new OktaHarness(new MfaOptions { PreferredFactor = "duo push" });
-        h.MfaRequired(DuoFactor);
+        using var h = Harness("duo push");
+        DuoPages(h);
+        Prompt(h);
+        Status(h, "allow");
+        h.Handler.On(HttpMethod.Post, "/frame/v4/oidc/exit", _ => Redirect($"{Base}/oauth2/v1/authorize/callback?state=S1&code=C1"));
+        h.Handler.OnRedirect("/oauth2/v1/authorize/callback", $"{Base}/login/step-up/redirect?stateToken={StateToken}");
 
-        var e = await Assert.ThrowsAsync<KeymanException>(() => h.Authenticator.StepUpAsync(StateToken, CancellationToken.None));
+        var result = await h.Authenticator.StepUpAsync(StateToken, CancellationToken.None);
 
-        Assert.Equal(ExitCodes.MfaUnavailable, e.ExitCode);
-        Assert.DoesNotContain(h.Handler.Requests, r => r.Path == VerifyPath(FactorId));
+        Assert.Null(result.SessionToken);
+        Assert.Equal($"{Base}/login/step-up/redirect?stateToken={StateToken}", result.NextUrl?.AbsoluteUri);
+        Assert.Empty(h.Handler.To("/login/step-up/redirect"));
+        Assert.Single(h.Handler.To("/oauth2/v1/authorize/callback"));
+    }
+
+    [Fact]
+    public async Task OktaRefusingDuosReturnIsMfaFailed()
+    {
+        using var h = Harness("duo push");
+        DuoPages(h);
+        Prompt(h);
+        Status(h, "allow");
+        h.Handler.On(HttpMethod.Post, "/frame/v4/oidc/exit", _ => Redirect($"{Base}/oauth2/v1/authorize/callback?state=S1&code=C1"));
+        h.Handler.On(HttpMethod.Get, "/oauth2/v1/authorize/callback", _ => new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StringContent("<html>Invalid state</html>", Encoding.UTF8, "text/html") });
+
+        var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
+
+        Assert.Equal(ExitCodes.MfaFailed, e.ExitCode);
+        Assert.Contains("Okta did not take Duo's answer (HTTP 400", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
