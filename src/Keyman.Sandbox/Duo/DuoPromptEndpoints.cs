@@ -110,6 +110,14 @@ internal static class DuoPromptEndpoints
                     "<p>Your organization requires you to enroll in Duo. Let's set up a device.</p><a href=\"/frame/enroll/flow\">Next</a></main></body></html>");
             }
 
+            if (flow.Duo.SinglePage && !flow.IsFrame)
+            {
+                // venth/aws-adfs #446: the single-page prompt's root element carries akey and authkey; JavaScript does the rest.
+                return Html("<!DOCTYPE html><html><head><title>Duo Security</title></head><body>" +
+                    $"<div id=\"root\" data-akey=\"{DuoSinglePageEndpoints.Akey}\" data-authkey=\"{flow.Authkey}\" data-req-trace-group=\"{flow.Tx[..12]}\"></div>" +
+                    "<script src=\"/frame/static/prompt.js\"></script></body></html>");
+            }
+
             var action = $"/frame/frameless/v4/auth?sid={Uri.EscapeDataString(flow.Sid)}&amp;tx={flow.Tx}";
             var inputs = new StringBuilder();
             foreach (var (name, value) in new[]
@@ -248,7 +256,7 @@ internal static class DuoPromptEndpoints
         }
     }
 
-    private static JsonObject Pushed(DuoFlow flow)
+    internal static JsonObject Pushed(DuoFlow flow)
     {
         var pushed = new JsonObject { ["status_code"] = "pushed", ["status"] = "Pushed a login request to your device..." };
         if (flow.Duo.VerifiedPushCode is { } code)
@@ -298,14 +306,14 @@ internal static class DuoPromptEndpoints
         }
     }
 
-    private static DuoFlow? Find(SandboxState state, string? sid) =>
+    internal static DuoFlow? Find(SandboxState state, string? sid) =>
         sid is not null && DuoState.Of(state).BySid.TryGetValue(sid, out var flow) ? flow : null;
 
     private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
-    private static IResult Ok(JsonObject response) =>
+    internal static IResult Ok(JsonObject response) =>
         Results.Content(new JsonObject { ["stat"] = "OK", ["response"] = response }.ToJsonString(), "application/json");
 
-    private static IResult Fail(int status, int code, string message) =>
+    internal static IResult Fail(int status, int code, string message) =>
         Results.Content(new JsonObject { ["stat"] = "FAIL", ["code"] = code, ["message"] = message }.ToJsonString(), "application/json", statusCode: status);
 }

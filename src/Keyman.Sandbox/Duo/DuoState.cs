@@ -29,6 +29,14 @@ internal sealed class DuoFlow
 
     public bool PluginFormPosted { get; set; }
 
+    /// <summary>The single-page prompt's key for this pass (data-authkey) and whether its pre-authn was initialised.</summary>
+    public string Authkey { get; } = RandomTokens.Alphanumeric(32);
+
+    public bool SinglePageStarted { get; set; }
+
+    /// <summary>The single-page prompt allowed a factor: finalize_auth may hand out the way back.</summary>
+    public bool Allowed { get; set; }
+
     public string? Code { get; set; }
 
     public Dictionary<string, DuoTransaction> Transactions { get; } = [];

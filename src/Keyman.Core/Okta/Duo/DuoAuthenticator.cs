@@ -49,8 +49,40 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
     {
         var browser = new DuoBrowser(okta, log);
         var prompt = await DuoPromptStart.OpenAsync(browser, next, cancellationToken).ConfigureAwait(false);
+        if (DuoSinglePage.Find(browser, prompt) is { } singlePage)
+        {
+            log.Debug("Duo serves its single-page prompt");
+            var back = await SinglePageAsync(singlePage, method, cancellationToken).ConfigureAwait(false);
+            return await DuoExit.ToOktaAsync(browser, back, cancellationToken).ConfigureAwait(false);
+        }
+
         var (login, verdict, sid) = await PromptAsync(browser, prompt, method, "OIDC_EXIT", cancellationToken).ConfigureAwait(false);
         return await DuoExit.ExitAsync(browser, login, method, verdict["txid"] ?? string.Empty, sid, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Duo's single-page prompt: the chosen method until Duo allows it; returns the URL back to Okta.</summary>
+    private async Task<Uri> SinglePageAsync(DuoSinglePage page, DuoMethod method, CancellationToken cancellationToken)
+    {
+        var devices = await page.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (method == DuoMethod.Passcode)
+        {
+            await AskPasscodeAsync(async (passcode, c) => await page.PasscodeAsync(passcode, c).ConfigureAwait(false) ? null : string.Empty, cancellationToken).ConfigureAwait(false);
+            return await page.FinalizeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var device = devices[method == DuoMethod.Push ? "push" : "phone_call"].FirstOrDefault()
+            ?? throw new KeymanException(ExitCodes.MfaUnavailable, $"Duo lists no device capable of {method.MenuName()}",
+                "Choose another Duo method (-d passcode or -d call), or check your devices in Duo.");
+        var (txid, stepUpCode) = await page.StartAsync(method, device, cancellationToken).ConfigureAwait(false);
+        log.Info(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
+        if (stepUpCode is { Length: > 0 })
+        {
+            log.Warning($"Duo Verified Push: enter {stepUpCode} in Duo Mobile");
+        }
+
+        var polls = 0;
+        var verdict = await WaitAsync(method, c => page.PollAsync(method, txid, polls++ > 0, c), cancellationToken).ConfigureAwait(false);
+        return verdict["status_code"] == "allow" ? await page.FinalizeAsync(cancellationToken).ConfigureAwait(false) : throw Failure(method, verdict);
     }
 
     /// <summary>The prompt page's plugin form, then the chosen method until Duo allows it; the allowing verdict carries its txid.</summary>
@@ -76,7 +108,7 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
     {
         var txid = await DuoPrompt.StartAsync(browser, start, method, null, cancellationToken).ConfigureAwait(false);
         log.Info(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
-        var verdict = await WaitAsync(browser, method, txid, sid, cancellationToken).ConfigureAwait(false);
+        var verdict = await WaitAsync(method, c => DuoStatusPoll.PollAsync(browser, txid, sid, c), cancellationToken).ConfigureAwait(false);
         if (verdict["status_code"] == "allow")
         {
             return verdict.WithTxid(txid);
@@ -86,6 +118,26 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
     }
 
     private async Task<DuoJson> PasscodeAsync(DuoBrowser browser, DuoPrompt.Start start, string sid, CancellationToken cancellationToken)
+    {
+        DuoJson? allowed = null;
+        await AskPasscodeAsync(async (passcode, c) =>
+        {
+            var txid = await DuoPrompt.StartAsync(browser, start, DuoMethod.Passcode, passcode, c).ConfigureAwait(false);
+            var verdict = await WaitAsync(DuoMethod.Passcode, p => DuoStatusPoll.PollAsync(browser, txid, sid, p), c).ConfigureAwait(false);
+            if (verdict["status_code"] == "allow")
+            {
+                allowed = verdict.WithTxid(txid);
+                return null;
+            }
+
+            return verdict["status_code"] == "deny" ? verdict["status"] ?? string.Empty : throw Failure(DuoMethod.Passcode, verdict);
+        }, cancellationToken).ConfigureAwait(false);
+        return allowed!;
+    }
+
+    /// <summary>Asks for a passcode until <paramref name="check"/> accepts one, up to MaxCodeAttempts times.</summary>
+    /// <param name="check">Null when Duo accepted the passcode, else Duo's reason (may be empty).</param>
+    private async Task AskPasscodeAsync(Func<string, CancellationToken, Task<string?>> check, CancellationToken cancellationToken)
     {
         if (!interaction.CanPrompt)
         {
@@ -103,19 +155,12 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
                 continue;
             }
 
-            var txid = await DuoPrompt.StartAsync(browser, start, DuoMethod.Passcode, passcode, cancellationToken).ConfigureAwait(false);
-            var verdict = await WaitAsync(browser, DuoMethod.Passcode, txid, sid, cancellationToken).ConfigureAwait(false);
-            if (verdict["status_code"] == "allow")
+            if (await check(passcode, cancellationToken).ConfigureAwait(false) is not { } why)
             {
-                return verdict.WithTxid(txid);
+                return;
             }
 
-            if (verdict["status_code"] != "deny")
-            {
-                throw Failure(DuoMethod.Passcode, verdict);
-            }
-
-            log.Warning($"Duo did not accept the passcode{(verdict["status"] is { Length: > 0 } why ? $" ({why})" : string.Empty)}");
+            log.Warning($"Duo did not accept the passcode{(why.Length > 0 ? $" ({why})" : string.Empty)}");
         }
 
         throw new KeymanException(ExitCodes.MfaFailed, $"MFA failed: no valid Duo passcode after {attempts} attempts",
@@ -123,14 +168,14 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
     }
 
     /// <summary>Polls until Duo decides (allow, deny, timeout) or <see cref="MfaOptions.PushTimeout"/> passes.</summary>
-    private async Task<DuoJson> WaitAsync(DuoBrowser browser, DuoMethod method, string txid, string sid, CancellationToken cancellationToken)
+    private async Task<DuoJson> WaitAsync(DuoMethod method, Func<CancellationToken, Task<DuoJson>> poll, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.PushTimeout;
         using var wait = method == DuoMethod.Passcode ? WaitIndicator.None : interaction.Wait($"Waiting for {method.MenuName()}");
         string? shownCode = null;
         while (true)
         {
-            var status = await DuoStatusPoll.PollAsync(browser, txid, sid, cancellationToken).ConfigureAwait(false);
+            var status = await poll(cancellationToken).ConfigureAwait(false);
             var code = status["status_code"];
             log.Debug($"Duo status: {code ?? "(none)"}");
             if (code is "allow" or "deny" or "timeout" or "fraud")

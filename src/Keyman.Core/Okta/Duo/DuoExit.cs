@@ -17,6 +17,15 @@ internal static class DuoExit
             new("device_key", string.Empty), new("dampen_choice", "false"),
         ];
         var page = await browser.PostFormAsync(browser.Duo("frame/v4/oidc/exit"), fields, follow: false, "text/html", cancellationToken).ConfigureAwait(false);
+        return await ToOktaAsync(browser, page, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Follows Duo's redirects to Okta's callback (the single-page prompt's finalize URL starts here).</summary>
+    public static Task<DuoBrowser.Page> ToOktaAsync(DuoBrowser browser, Uri next, CancellationToken cancellationToken) =>
+        ToOktaAsync(browser, new DuoBrowser.Page(next, System.Net.HttpStatusCode.Found, string.Empty, next), cancellationToken);
+
+    private static async Task<DuoBrowser.Page> ToOktaAsync(DuoBrowser browser, DuoBrowser.Page page, CancellationToken cancellationToken)
+    {
         var atOkta = false;
         for (var hop = 0; !atOkta && page.Location is { } next && hop < MaxHops; hop++)
         {
