@@ -27,6 +27,13 @@ internal sealed record DuoJson(bool Ok, string? Message, string? MessageEnum, IR
                         values[property.Name] = property.Value.ToString();
                     }
                 }
+
+                // Verified Duo Push's code may come nested (aws-adfs reads risk_based_factor_selection_data.step_up_code).
+                if (!values.ContainsKey("step_up_code") && response.TryGetProperty("risk_based_factor_selection_data", out var risk)
+                    && risk.ValueKind == JsonValueKind.Object && risk.TryGetProperty("step_up_code", out var code) && code.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                {
+                    values["step_up_code"] = code.ToString();
+                }
             }
 
             return new DuoJson(string.Equals(stat, "OK", StringComparison.OrdinalIgnoreCase), Text(root, "message"), Text(root, "message_enum"), values);

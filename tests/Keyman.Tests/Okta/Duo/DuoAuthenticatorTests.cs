@@ -243,6 +243,21 @@ public class DuoAuthenticatorTests
     }
 
     [Fact]
+    public async Task VerifiedPushCodeNestedInRiskDataIsShown()
+    {
+        using var h = Harness("duo push");
+        DuoPages(h);
+        Prompt(h);
+        h.Handler.OnJson(HttpMethod.Post, "/frame/v4/status", """{"stat":"OK","response":{"status_code":"pushed","risk_based_factor_selection_data":{"step_up_code":"268"}}}""");
+        Status(h, "allow");
+        ExitToOkta(h);
+
+        await h.LoginAsync();
+
+        Assert.Contains(h.Log.Lines, l => l is ("WARNING", "Duo Verified Push: enter 268 in Duo Mobile"));
+    }
+
+    [Fact]
     public void DuoFactorIsOfferedAsPushCallAndPasscode()
     {
         var factor = System.Text.Json.JsonSerializer.Deserialize(DuoFactor, OktaJsonContext.Default.OktaFactor)!;
