@@ -36,6 +36,25 @@ public sealed class TestLayoutTests
         Assert.Empty(misplaced);
     }
 
+    [Fact]
+    public void No_source_or_document_keeps_a_merge_conflict_marker()
+    {
+        var repo = RepositoryRoot();
+        var files = new[] { "src", "tests", "docs", "scripts", "bench" }
+            .SelectMany(folder => Directory.EnumerateFiles(Path.Combine(repo, folder), "*", SearchOption.AllDirectories))
+            .Concat(Directory.EnumerateFiles(repo, "*.md"))
+            .Where(f => Path.GetExtension(f) is ".cs" or ".md" or ".sh" or ".json" or ".csproj" or ".props" or ".yml"
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}corpus{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
+
+        var marked = files.Where(f => File.ReadLines(f).Any(line => line.StartsWith("<<<<<<< ", StringComparison.Ordinal) || line.StartsWith(">>>>>>> ", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(repo, f))
+            .ToList();
+
+        Assert.Empty(marked);
+    }
+
     private static string Normalize(string folder) => folder is "." ? string.Empty : folder.Replace('\\', '/').Replace("/.", string.Empty, StringComparison.Ordinal);
 
     private static IEnumerable<string> SourceFiles(string root) =>

@@ -64,7 +64,10 @@ internal sealed class IdxSignInFlow(KeymanContext context, OktaClient okta, Okta
     }
 
     private IdxSignIn NewSignIn() =>
-        new(new IdxClient(okta.BaseUrl, browser.Invoker, context.Log), context.Interaction, context.Log, context.Time, mfa);
+        new(new IdxClient(okta.BaseUrl, browser.Invoker, context.Log), context.Interaction, context.Log, context.Time, mfa)
+        {
+            Duo = new Okta.Duo.DuoAuthenticator(okta, context.Interaction, context.Log, context.Time, mfa),
+        };
 
     private Uri AppLink(string appIdOrLink)
     {

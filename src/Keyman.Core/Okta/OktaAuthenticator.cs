@@ -180,7 +180,7 @@ public sealed class OktaAuthenticator
         throw new KeymanException(ExitCodes.OktaError, "Okta kept asking for more steps; giving up", "Log in through the Okta web UI to see what Okta asks for.");
     }
 
-    /// <param name="stepUp">Duo is not offered at an app's step-up yet: its flow ends in a new session, not the step-up's.</param>
+    /// <param name="stepUp">An app's step-up: Duo's flow ends in Okta's redirect back to the app rather than a new session.</param>
     private async Task<AuthnTransaction> RunMfaAsync(AuthnTransaction transaction, string who, bool stepUp, CancellationToken cancellationToken)
     {
         var stateToken = transaction.StateToken;
@@ -192,7 +192,7 @@ public sealed class OktaAuthenticator
         var enrolled = Factors(transaction).SelectMany(MfaFactor.Expand).ToList();
         var challengeLink = transaction.Status == "MFA_CHALLENGE" ? transaction.Links?.Next?.Href : null;
         var usable = enrolled
-            .Where(f => f.Kind != FactorKind.Unsupported && !(stepUp && f.Kind == FactorKind.Duo) && (f.Raw.Links?.Verify?.Href ?? challengeLink) is { Length: > 0 })
+            .Where(f => f.Kind != FactorKind.Unsupported && (f.Raw.Links?.Verify?.Href ?? challengeLink) is { Length: > 0 })
             .ToList();
         if (usable.Count == 0)
         {
@@ -207,7 +207,7 @@ public sealed class OktaAuthenticator
             FactorKind.Push => await PushAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
             FactorKind.SentCode => await SentCodeAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
             FactorKind.Question => await QuestionAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
-            FactorKind.Duo => await DuoAsync(factor, verify, stateToken, transaction, cancellationToken).ConfigureAwait(false),
+            FactorKind.Duo => await DuoAsync(factor, verify, stateToken, transaction, stepUp, cancellationToken).ConfigureAwait(false),
             _ => await CodeAsync(factor, verify, stateToken, cancellationToken).ConfigureAwait(false),
         };
     }
@@ -324,6 +324,7 @@ public sealed class OktaAuthenticator
         var transaction = await PostTransactionAsync(verify, new VerifyRequest { StateToken = stateToken }, cancellationToken).ConfigureAwait(false);
         var deadline = _time.GetUtcNow() + _options.PushTimeout;
         _log.Info($"Okta Verify push sent to {(factor.Raw.Profile?.Name is { Length: > 0 } device ? device : "your device")}; approve it there");
+        using var wait = _interaction.Wait("Waiting for Okta Verify push");
         int? shownNumber = null;
         while (true)
         {
@@ -370,8 +371,11 @@ public sealed class OktaAuthenticator
     /// <summary>A marker type for a transaction finished by Duo's Universal Prompt: Okta's session is already in the sid cookie.</summary>
     private const string DuoSuccess = "keyman:duo-session";
 
-    /// <summary>Okta Classic's Duo Universal Prompt: verify gives MFA_CHALLENGE with a GET link into Duo; Duo's flow ends in Okta's session cookie.</summary>
-    private async Task<AuthnTransaction> DuoAsync(MfaFactor factor, Uri verify, string stateToken, AuthnTransaction current, CancellationToken cancellationToken)
+    /// <summary>
+    /// Okta Classic's Duo Universal Prompt: verify gives MFA_CHALLENGE with a GET link into Duo; Duo's flow ends in Okta's
+    /// session cookie, or, at an app's step-up, in Okta's redirect back to the app (returned as _links.next).
+    /// </summary>
+    private async Task<AuthnTransaction> DuoAsync(MfaFactor factor, Uri verify, string stateToken, AuthnTransaction current, bool stepUp, CancellationToken cancellationToken)
     {
         var challenge = await PostTransactionAsync(verify, new VerifyRequest { StateToken = stateToken }, cancellationToken).ConfigureAwait(false);
         if (!IsMfaState(challenge))
@@ -385,6 +389,18 @@ public sealed class OktaAuthenticator
         }
 
         var duo = new DuoAuthenticator(_client, _interaction, _log, _time, _options);
+        if (stepUp)
+        {
+            var back = await duo.StepUpAsync(_client.Resolve(next), factor.DuoMethod!.Value, cancellationToken).ConfigureAwait(false);
+            return new AuthnTransaction
+            {
+                Status = "SUCCESS",
+                Type = DuoSuccess,
+                Embedded = challenge.Embedded ?? current.Embedded,
+                Links = back is null ? null : new AuthnLinks { Next = new OktaLink { Href = back.AbsoluteUri } },
+            };
+        }
+
         await duo.SignInAsync(_client.Resolve(next), factor.DuoMethod!.Value, cancellationToken).ConfigureAwait(false);
         return new AuthnTransaction { Status = "SUCCESS", Type = DuoSuccess, Embedded = challenge.Embedded ?? current.Embedded };
     }

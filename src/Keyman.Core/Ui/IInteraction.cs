@@ -17,4 +17,10 @@ public interface IInteraction
     /// asking again on anything else; throws <see cref="KeymanException"/> when input ends.
     /// </summary>
     Task<int> ChooseAsync(string title, IReadOnlyList<string> header, IReadOnlyList<IReadOnlyList<string>> rows, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Marks a wait for something the user does elsewhere (approve a push, answer a call) until the result is disposed.
+    /// A terminal shows it live (what, the seconds so far, how to cancel); elsewhere it shows nothing, so logs stay as they were.
+    /// </summary>
+    IDisposable Wait(string what) => WaitIndicator.None;
 }

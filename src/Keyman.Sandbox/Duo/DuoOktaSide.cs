@@ -14,7 +14,8 @@ namespace Keyman.Sandbox.Duo;
 /// Okta Classic's side of the Duo Universal Prompt factor (factorType claims_provider, provider CUSTOM, vendorName
 /// "Duo Universal Prompt"): verify answers MFA_CHALLENGE with a GET <c>next</c> link to /sso/idps/{idpId}?stateToken, which
 /// redirects to Duo's /oauth/v1/authorize with a signed <c>request</c> JWT; Duo returns to /oauth2/v1/authorize/callback,
-/// which finishes the transaction with a <c>sid</c> cookie (no sessionToken). Shapes: okta-signin-widget
+/// which finishes the transaction with a <c>sid</c> cookie (no sessionToken), or, for an app's step-up, sends the browser
+/// to the step-up redirect back to the app. Shapes: okta-signin-widget
 /// MFA_CHALLENGE_ClaimsProvider, gimme-aws-creds okta_classic.py and duo_universal.py.
 /// </summary>
 internal static class DuoOktaSide
@@ -155,10 +156,19 @@ internal static class DuoOktaSide
                 return Results.Content("<html><head><title>Session expired</title></head><body>Your session has expired.</body></html>", "text/html", statusCode: 403);
             }
 
+            flow.User.FailedAttempts = 0;
+            if (tx.Kind == TransactionKind.AppStepUp)
+            {
+                // An app's step-up ends as a SESSION_STEP_UP success does: the step-up redirect counts it for the
+                // session it was started from (the browser's sid) and returns to the app.
+                tx.Status = "SUCCESS";
+                tx.ChallengedFactorId = null;
+                return Results.Redirect($"{org}/login/step-up/redirect?stateToken={Uri.EscapeDataString(tx.StateToken)}");
+            }
+
             tx.Status = "SUCCESS";
             tx.Completed = true;
             state.Transactions.Remove(tx.StateToken);
-            flow.User.FailedAttempts = 0;
             var session = SessionEndpoints.StartSession(state, new SessionTokenGrant
             {
                 Token = RandomTokens.SessionToken(),

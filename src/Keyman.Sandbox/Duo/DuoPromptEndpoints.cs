@@ -13,6 +13,8 @@ namespace Keyman.Sandbox.Duo;
 /// _duo_universal_prompt_authenticator.py): /oauth/v1/authorize → /frame/frameless/v4/auth (plugin_form) → the login
 /// form → POST /frame/prompt or /frame/v4/prompt → POST /frame/v4/status → POST /frame/v4/oidc/exit → Okta's callback.
 /// JSON answers are <c>{"stat":"OK","response":{…}}</c> or <c>{"stat":"FAIL","code":…,"message":…}</c>.
+/// The Identity Engine's Duo authenticator opens the same prompt through Duo Web v2's frame (<c>/frame/web/v1/auth?tx&amp;parent</c>,
+/// as Duo-Web-v2.js and aws_okta_keyman duo.py do); its verdict names a <c>result_url</c> whose answer is the signed AUTH cookie.
 /// </summary>
 internal static class DuoPromptEndpoints
 {
@@ -26,6 +28,50 @@ internal static class DuoPromptEndpoints
         app.MapPost("/frame/v4/prompt", Prompt);
         app.MapPost("/frame/v4/status", Status);
         app.MapPost("/frame/v4/oidc/exit", Exit);
+        app.MapMethods("/frame/web/v1/auth", ["GET", "POST"], FrameAuth);
+        app.MapPost("/frame/status/{txid}", FrameResult);
+    }
+
+    /// <summary>Duo Web v2's frame: a genuine, current TX value for a Duo user opens the prompt.</summary>
+    private static IResult FrameAuth(HttpContext http, SandboxState state)
+    {
+        lock (state.Sync)
+        {
+            var duo = DuoState.Of(state);
+            var username = DuoWebSignature.ReadRequest(duo, http.Request.Query["tx"], state.Now);
+            var parent = http.Request.Query["parent"].ToString();
+            if (username is null || parent.Length == 0 || !state.Users.TryGetValue(username, out var user)
+                || user.Definition.Factors.FirstOrDefault(f => f.Duo is not null)?.Duo is not { } account)
+            {
+                return Fail(400, 40002, "Invalid request.");
+            }
+
+            if (account.Unavailable)
+            {
+                return Results.Content("<html><body><h1>503 Service Unavailable</h1></body></html>", "text/html", statusCode: 503);
+            }
+
+            var flow = new DuoFlow { User = user, Duo = account, FrameParent = parent };
+            duo.BySid[flow.Sid] = flow;
+            return Results.Redirect($"/frame/frameless/v4/auth?sid={Uri.EscapeDataString(flow.Sid)}&tx={flow.Tx}");
+        }
+    }
+
+    /// <summary>The frame's result: the AUTH cookie Duo-Web-v2.js joins with the APP half and posts to the page.</summary>
+    private static async Task<IResult> FrameResult(HttpContext http, SandboxState state, string txid)
+    {
+        var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync() : null;
+        lock (state.Sync)
+        {
+            var sid = form?["sid"].ToString() is { Length: > 0 } posted ? posted : http.Request.Query["sid"].ToString();
+            if (Find(state, sid) is not { IsFrame: true } flow || !flow.Transactions.TryGetValue(txid, out var tx) || tx.Result != "allow")
+            {
+                return Fail(400, 40002, "Invalid request.");
+            }
+
+            DuoState.Of(state).BySid.Remove(flow.Sid);
+            return Ok(new JsonObject { ["cookie"] = DuoWebSignature.SignAuth(DuoState.Of(state), flow.User.Definition.Login, state.Now), ["parent"] = flow.FrameParent });
+        }
     }
 
     private static IResult Authorize(HttpContext http, SandboxState state)
@@ -62,6 +108,14 @@ internal static class DuoPromptEndpoints
             {
                 return Html("<!DOCTYPE html><html><head><title>Duo Security</title></head><body><main><h1>Protect your account</h1>" +
                     "<p>Your organization requires you to enroll in Duo. Let's set up a device.</p><a href=\"/frame/enroll/flow\">Next</a></main></body></html>");
+            }
+
+            if (flow.Duo.SinglePage && !flow.IsFrame)
+            {
+                // venth/aws-adfs #446: the single-page prompt's root element carries akey and authkey; JavaScript does the rest.
+                return Html("<!DOCTYPE html><html><head><title>Duo Security</title></head><body>" +
+                    $"<div id=\"root\" data-akey=\"{DuoSinglePageEndpoints.Akey}\" data-authkey=\"{flow.Authkey}\" data-req-trace-group=\"{flow.Tx[..12]}\"></div>" +
+                    "<script src=\"/frame/static/prompt.js\"></script></body></html>");
             }
 
             var action = $"/frame/frameless/v4/auth?sid={Uri.EscapeDataString(flow.Sid)}&amp;tx={flow.Tx}";
@@ -184,25 +238,25 @@ internal static class DuoPromptEndpoints
             var decided = tx.Polls >= Math.Max(1, flow.Duo.AfterPolls);
             JsonObject response = tx.Factor switch
             {
-                "Passcode" when tx.PasscodeOk => Verdict(tx, "allow", "Success. Logging you in...", "valid_passcode"),
-                "Passcode" => Verdict(tx, "deny", "Incorrect passcode. Please try again.", "invalid_passcode"),
+                "Passcode" when tx.PasscodeOk => Verdict(flow, tx, "allow", "Success. Logging you in...", "valid_passcode"),
+                "Passcode" => Verdict(flow, tx, "deny", "Incorrect passcode. Please try again.", "invalid_passcode"),
                 "Phone Call" when !decided => tx.Polls == 1
                     ? new JsonObject { ["status_code"] = "calling", ["status"] = "Calling your phone..." }
                     : new JsonObject { ["status_code"] = "answered", ["status"] = "Answered. Press any key on your phone to log in." },
-                "Phone Call" => Verdict(tx, "allow", "Success. Logging you in...", "user_approved"),
+                "Phone Call" => Verdict(flow, tx, "allow", "Success. Logging you in...", "user_approved"),
                 _ when !decided => Pushed(flow),
                 _ => flow.Duo.Push switch
                 {
-                    "deny" => Verdict(tx, "deny", "Login request denied.", "user_marked_fraud"),
-                    "timeout" => Verdict(tx, "timeout", "Login timed out.", "no_response"),
-                    _ => Verdict(tx, "allow", "Success. Logging you in...", "user_approved"),
+                    "deny" => Verdict(flow, tx, "deny", "Login request denied.", "user_marked_fraud"),
+                    "timeout" => Verdict(flow, tx, "timeout", "Login timed out.", "no_response"),
+                    _ => Verdict(flow, tx, "allow", "Success. Logging you in...", "user_approved"),
                 },
             };
             return Ok(response);
         }
     }
 
-    private static JsonObject Pushed(DuoFlow flow)
+    internal static JsonObject Pushed(DuoFlow flow)
     {
         var pushed = new JsonObject { ["status_code"] = "pushed", ["status"] = "Pushed a login request to your device..." };
         if (flow.Duo.VerifiedPushCode is { } code)
@@ -213,17 +267,26 @@ internal static class DuoPromptEndpoints
         return pushed;
     }
 
-    private static JsonObject Verdict(DuoTransaction tx, string statusCode, string status, string reason)
+    private static JsonObject Verdict(DuoFlow flow, DuoTransaction tx, string statusCode, string status, string reason)
     {
         tx.Result = statusCode;
-        return new JsonObject
+        var verdict = new JsonObject
         {
             ["status_code"] = statusCode,
             ["status"] = status,
             ["result"] = statusCode == "allow" ? "SUCCESS" : "FAILURE",
             ["reason"] = reason,
-            ["post_auth_action"] = "OIDC_EXIT",
         };
+        if (!flow.IsFrame)
+        {
+            verdict["post_auth_action"] = "OIDC_EXIT";
+        }
+        else if (statusCode == "allow")
+        {
+            verdict["result_url"] = $"/frame/status/{tx.Txid}";
+        }
+
+        return verdict;
     }
 
     private static async Task<IResult> Exit(HttpContext http, SandboxState state)
@@ -231,7 +294,7 @@ internal static class DuoPromptEndpoints
         var form = await http.Request.ReadFormAsync();
         lock (state.Sync)
         {
-            if (Find(state, form["sid"]) is not { } flow || form["_xsrf"] != flow.Xsrf
+            if (Find(state, form["sid"]) is not { IsFrame: false } flow || form["_xsrf"] != flow.Xsrf
                 || !flow.Transactions.TryGetValue(form["txid"].ToString(), out var tx) || tx.Result != "allow")
             {
                 return Fail(400, 40002, "Invalid request.");
@@ -243,14 +306,14 @@ internal static class DuoPromptEndpoints
         }
     }
 
-    private static DuoFlow? Find(SandboxState state, string? sid) =>
+    internal static DuoFlow? Find(SandboxState state, string? sid) =>
         sid is not null && DuoState.Of(state).BySid.TryGetValue(sid, out var flow) ? flow : null;
 
     private static IResult Html(string html) => Results.Content(html, "text/html; charset=utf-8");
 
-    private static IResult Ok(JsonObject response) =>
+    internal static IResult Ok(JsonObject response) =>
         Results.Content(new JsonObject { ["stat"] = "OK", ["response"] = response }.ToJsonString(), "application/json");
 
-    private static IResult Fail(int status, int code, string message) =>
+    internal static IResult Fail(int status, int code, string message) =>
         Results.Content(new JsonObject { ["stat"] = "FAIL", ["code"] = code, ["message"] = message }.ToJsonString(), "application/json", statusCode: status);
 }

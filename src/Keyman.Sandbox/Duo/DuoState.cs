@@ -7,9 +7,15 @@ namespace Keyman.Sandbox.Duo;
 /// <summary>One pass through Duo's Universal Prompt for one Okta transaction.</summary>
 internal sealed class DuoFlow
 {
-    public required string OktaState { get; init; }
+    /// <summary>The Universal Prompt's OIDC state (Okta Classic's claims-provider factor); empty for a Duo Web v2 frame.</summary>
+    public string OktaState { get; init; } = string.Empty;
 
-    public required string StateToken { get; init; }
+    public string StateToken { get; init; } = string.Empty;
+
+    /// <summary>Duo Web v2 (the Identity Engine's Duo authenticator): the page that opened the frame; Duo's verdict ends in an AUTH cookie for it.</summary>
+    public string? FrameParent { get; init; }
+
+    public bool IsFrame => FrameParent is not null;
 
     public required UserRuntime User { get; init; }
 
@@ -22,6 +28,14 @@ internal sealed class DuoFlow
     public string Xsrf { get; } = RandomTokens.Alphanumeric(32);
 
     public bool PluginFormPosted { get; set; }
+
+    /// <summary>The single-page prompt's key for this pass (data-authkey) and whether its pre-authn was initialised.</summary>
+    public string Authkey { get; } = RandomTokens.Alphanumeric(32);
+
+    public bool SinglePageStarted { get; set; }
+
+    /// <summary>The single-page prompt allowed a factor: finalize_auth may hand out the way back.</summary>
+    public bool Allowed { get; set; }
 
     public string? Code { get; set; }
 
@@ -55,6 +69,13 @@ internal sealed class DuoState
 
     /// <summary>Duo's client secret for the Okta integration (signs the authorize request JWT).</summary>
     public byte[] ClientSecret { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(40);
+
+    /// <summary>Duo Web v2 keys of the Identity Engine's Duo authenticator: integration key, secret key, Okta's application key.</summary>
+    public string IntegrationKey { get; } = "DI" + RandomTokens.Alphanumeric(18).ToUpperInvariant();
+
+    public byte[] SecretKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(40);
+
+    public byte[] ApplicationKey { get; } = System.Security.Cryptography.RandomNumberGenerator.GetBytes(40);
 
     public static DuoState Of(SandboxState state) => States.GetValue(state, _ => new DuoState());
 }

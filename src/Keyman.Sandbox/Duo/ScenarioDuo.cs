@@ -21,6 +21,9 @@ public sealed class ScenarioDuo
     /// <summary>Duo answers 503 (an outage).</summary>
     public bool Unavailable { get; set; }
 
+    /// <summary>Duo's 2026 single-page prompt (data-authkey, /prompt/{akey}/… JSON) instead of the form-based one.</summary>
+    public bool SinglePage { get; set; }
+
     /// <summary>The user has no Duo enrollment: Duo shows its enrollment page instead of the prompt.</summary>
     public bool NotEnrolled { get; set; }
 }

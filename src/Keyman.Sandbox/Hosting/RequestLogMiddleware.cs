@@ -137,6 +137,8 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
             || path.StartsWith("/oauth2/", StringComparison.Ordinal)
             || path.StartsWith("/activate", StringComparison.Ordinal)
             || path.StartsWith("/.well-known/", StringComparison.Ordinal) => "okta",
+        _ when path.StartsWith("/frame/", StringComparison.Ordinal) || path.StartsWith("/oauth/v1/", StringComparison.Ordinal)
+            || path.StartsWith("/prompt/", StringComparison.Ordinal) => "duo",
         "/" => "sts",
         _ when path.StartsWith("/foundation-models", StringComparison.Ordinal)
             || path.StartsWith("/inference-profiles", StringComparison.Ordinal) => "bedrock",

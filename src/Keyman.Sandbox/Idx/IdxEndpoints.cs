@@ -230,6 +230,11 @@ internal static class IdxEndpoints
         }
 
         method ??= allowed.Methods.Count == 1 ? allowed.Methods[0] : null;
+        if (allowed.Authenticator.Key == "duo" && method == "idp")
+        {
+            method = "duo";
+        }
+
         if (method is null || !allowed.Methods.Contains(method))
         {
             return IdxResponder.Respond(state, org, tx, 400, IdxJson.Message("Choose a method for this authenticator.", "api.validation.methodType"));
@@ -318,6 +323,12 @@ internal static class IdxEndpoints
                     ? null
                     // error-401-invalid-otp-passcode.json / error-authenticator-challenge-phone-invalid-otp.json
                     : (IdxJson.Message("Invalid code. Try again.", "api.authn.error.PASSCODE_INVALID"), 401, true);
+            case "duo":
+                // error-authenticator-duo-verification-failed.json: Okta checks Duo Web's signed response (AUTH…:APP…).
+                var signature = OktaJson.String(credentials, "signatureData");
+                return Duo.DuoWebSignature.ReadResponse(Duo.DuoState.Of(state), signature, state.Now) == tx.User!.Definition.Login
+                    ? null
+                    : (IdxJson.Message("Duo web signature verification failed.", "oie.authenticator.duo.method.duo.verification_failed"), 400, false);
             default:
                 // webauthn: a terminal has no authenticator to sign with; any answer fails.
                 return (IdxJson.Message("There was a problem verifying your security key. Please try again.", "authfactor.webauthn.error.invalid_assertion"), 400, true);

@@ -138,7 +138,9 @@ internal static class IdxJson
         var fields = new JsonArray(new JsonObject { ["name"] = "id", ["required"] = true, ["value"] = a.Id, ["mutable"] = false });
         if (methods.Count == 1)
         {
-            fields.Add(new JsonObject { ["name"] = "methodType", ["required"] = false, ["value"] = methods[0], ["mutable"] = false });
+            // authenticator-verification-duo.json: Duo's option names the method "idp" although its methods say "duo".
+            var method = a.Key == "duo" ? "idp" : methods[0];
+            fields.Add(new JsonObject { ["name"] = "methodType", ["required"] = false, ["value"] = method, ["mutable"] = false });
         }
         else
         {

@@ -99,6 +99,19 @@ internal static class IdxResponder
                         ["challengeData"] = new JsonObject { ["challenge"] = RandomTokens.Alphanumeric(20), ["userVerification"] = "required", ["extensions"] = new JsonObject { ["appid"] = org } },
                     };
                 }
+                else if (method == "duo")
+                {
+                    // authenticator-verification-duo.json: the widget hands host and signedToken to Duo Web v2's frame and
+                    // posts Duo's signed response back as signatureData. Duo's host is the sandbox itself.
+                    inner = [new JsonObject { ["name"] = "signatureData", ["label"] = "Assertion From Duo", ["required"] = true, ["visible"] = false }];
+                    value["contextualData"] = new JsonObject
+                    {
+                        ["integrationType"] = "IFRAME",
+                        ["host"] = new Uri(org).Authority,
+                        ["signedToken"] = Duo.DuoWebSignature.SignRequest(Duo.DuoState.Of(state), tx.User!.Definition.Login, state.Now),
+                        ["script"] = $"{org}/js/sections/duo/Duo-Web-v2.6.js",
+                    };
+                }
                 else
                 {
                     inner = [IdxJson.Field("passcode", "Enter code")];

@@ -7,7 +7,7 @@ namespace Keyman.Sandbox.Idx;
 /// <summary>
 /// A user's authenticator enrollment as the Identity Engine shows it. An org upgraded from Classic keeps its factor
 /// enrollments, so the scenario's factors are grouped into authenticators: Okta Verify (push, OKTA totp), Google
-/// Authenticator, Phone (sms, voice), Email, Security Question, Security Key (widget mock
+/// Authenticator, Phone (sms, voice), Email, Security Question, Security Key, Duo Security (widget mock
 /// authenticator-verification-select-authenticator.json lists the same keys and types).
 /// </summary>
 internal sealed record OieAuthenticator(string Key, string Type, string DisplayName, string Id, string EnrollmentId, IReadOnlyList<string> Methods, IReadOnlyList<ScenarioFactor> Factors)
@@ -23,6 +23,7 @@ internal sealed record OieAuthenticator(string Key, string Type, string DisplayN
         ["okta_email"] = "aut1emOktaEmail00001",
         ["security_question"] = "aut1sqSecQuestion001",
         ["webauthn"] = "aut1wnWebauthn000001",
+        ["duo"] = "aut1duDuoSecurity001",
     };
 
     public static OieAuthenticator Password(UserRuntime user) =>
@@ -53,6 +54,9 @@ internal sealed record OieAuthenticator(string Key, string Type, string DisplayN
         Add("okta_email", "email", "Email", factors.Where(f => f.FactorType == "email").Select(f => ("email", f)));
         Add("security_question", "security_question", "Security Question", factors.Where(f => f.FactorType == "question").Select(f => ("security_question", f)));
         Add("webauthn", "security_key", "Security Key or Biometric", factors.Where(f => f.FactorType == "webauthn").Select(f => ("webauthn", f)));
+
+        // authenticator-verification-duo.json: Duo Security, type app, key duo, one method "duo".
+        Add("duo", "app", "Duo Security", factors.Where(f => f.Duo is not null).Select(f => ("duo", f)));
         return list;
     }
 

@@ -19,6 +19,7 @@ internal static class AuthnEndpoints
             Verify(http, state, factorId, resend: true));
         Duo.DuoOktaSide.Map(app);
         Duo.DuoPromptEndpoints.Map(app);
+        Duo.DuoSinglePageEndpoints.Map(app);
     }
 
     private static async Task<IResult> Authenticate(HttpContext http, SandboxState state)

@@ -11,7 +11,15 @@ namespace Keyman.Cli.Console;
 /// </summary>
 internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, bool inputIsTerminal) : IInteraction
 {
-    public static ConsoleInteraction ForConsole(CliHost host) => new(host.In, host.Error, host.InputIsTerminal);
+    public static ConsoleInteraction ForConsole(CliHost host) =>
+        new(host.In, host.Error, host.InputIsTerminal) { WaitLine = host.ErrorIsTerminal ? host.Error : null, Time = host.Time };
+
+    /// <summary>Where a wait shows live (stderr when it is a terminal); null: waits show nothing, the log lines say enough.</summary>
+    public TextWriter? WaitLine { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    public IDisposable Wait(string what) => WaitLine is { } line ? TerminalWait.Start(line, Time, what) : WaitIndicator.None;
 
     public bool CanPrompt { get; init; } = true;
 

@@ -54,8 +54,10 @@ internal sealed class ConsoleLog(TextWriter error, bool color, bool debug, TimeP
         var plain = $"{clock} ({level}) {message}";
         lock (_gate)
         {
+            TerminalWait.Lift(error);
             error.WriteLine(color ? $"{clock} {ansi}({level})\u001b[0m {message}" : plain);
             error.Flush();
+            TerminalWait.Restore(error);
             if (toTerminal && Terminal is { } terminal)
             {
                 try

@@ -3,16 +3,91 @@ using Keyman.Core.Ui;
 namespace Keyman.Core.Okta.Duo;
 
 /// <summary>
-/// Okta Classic's Duo Universal Prompt factor from the terminal: opens Duo's prompt from Okta's <c>next</c> link, asks
-/// for push, phone call or passcode, waits for Duo's verdict and returns through Okta's callback, which leaves the Okta
-/// session in <see cref="OktaClient.SessionId"/> (the sid cookie), as a browser would have it.
+/// Duo from the terminal, one client for both of Okta's engines: opens Duo's prompt (from Okta Classic's <c>next</c> link,
+/// or, for the Identity Engine's Duo authenticator, Duo Web's frame with the host and signed request of the challenge),
+/// asks for push, phone call or passcode, waits for Duo's verdict and returns it the way the engine takes it: Classic
+/// through Okta's callback, which leaves the Okta session in <see cref="OktaClient.SessionId"/> (the sid cookie) or
+/// sends a step-up back to the app; the Identity Engine as the signed response the sign-in page posts back.
 /// </summary>
 internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction, ILog log, TimeProvider time, MfaOptions options)
 {
+    /// <summary>Okta Classic login: Duo's flow ends in a new Okta session (the sid cookie).</summary>
     public async Task SignInAsync(Uri next, DuoMethod method, CancellationToken cancellationToken)
+    {
+        var before = okta.SessionId;
+        var page = await ThroughOktaAsync(next, method, cancellationToken).ConfigureAwait(false);
+        if (string.IsNullOrEmpty(okta.SessionId) || okta.SessionId == before)
+        {
+            throw new KeymanException(ExitCodes.MfaFailed, $"Duo approved the sign-in, but Okta did not start a session (HTTP {(int)page.Status} from {page.Url.AbsolutePath})",
+                "Run keyman again; report this with --debug output if it persists.");
+        }
+
+        log.Debug("Duo sign-in finished; Okta set the session cookie");
+    }
+
+    /// <summary>Okta Classic app-level step-up: returns where Okta's callback sends the browser (the step-up redirect back to the app).</summary>
+    public async Task<Uri?> StepUpAsync(Uri next, DuoMethod method, CancellationToken cancellationToken)
+    {
+        var page = await ThroughOktaAsync(next, method, cancellationToken).ConfigureAwait(false);
+        log.Debug($"Duo step-up finished; Okta continues at {page.Location?.GetLeftPart(UriPartial.Path) ?? "(nowhere)"}");
+        return page.Location;
+    }
+
+    /// <summary>
+    /// The Identity Engine's Duo authenticator: Duo Web's frame opened on <paramref name="host"/> with the challenge's
+    /// <paramref name="signedToken"/> (TX…:APP…); returns the signed response (AUTH…:APP…) to post as signatureData.
+    /// </summary>
+    public async Task<string> SignFrameAsync(string host, string signedToken, DuoMethod method, CancellationToken cancellationToken)
+    {
+        var browser = DuoBrowser.ForHost(okta, log, host);
+        var prompt = await DuoFrame.OpenAsync(browser, signedToken, cancellationToken).ConfigureAwait(false);
+        var (_, verdict, sid) = await PromptAsync(browser, prompt, method, postAuthDestination: null, cancellationToken).ConfigureAwait(false);
+        return await DuoFrame.ResultAsync(browser, verdict, sid, signedToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DuoBrowser.Page> ThroughOktaAsync(Uri next, DuoMethod method, CancellationToken cancellationToken)
     {
         var browser = new DuoBrowser(okta, log);
         var prompt = await DuoPromptStart.OpenAsync(browser, next, cancellationToken).ConfigureAwait(false);
+        if (DuoSinglePage.Find(browser, prompt) is { } singlePage)
+        {
+            log.Debug("Duo serves its single-page prompt");
+            var back = await SinglePageAsync(singlePage, method, cancellationToken).ConfigureAwait(false);
+            return await DuoExit.ToOktaAsync(browser, back, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (login, verdict, sid) = await PromptAsync(browser, prompt, method, "OIDC_EXIT", cancellationToken).ConfigureAwait(false);
+        return await DuoExit.ExitAsync(browser, login, method, verdict["txid"] ?? string.Empty, sid, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Duo's single-page prompt: the chosen method until Duo allows it; returns the URL back to Okta.</summary>
+    private async Task<Uri> SinglePageAsync(DuoSinglePage page, DuoMethod method, CancellationToken cancellationToken)
+    {
+        var devices = await page.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (method == DuoMethod.Passcode)
+        {
+            await AskPasscodeAsync(async (passcode, c) => await page.PasscodeAsync(passcode, c).ConfigureAwait(false) ? null : string.Empty, cancellationToken).ConfigureAwait(false);
+            return await page.FinalizeAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var device = devices[method == DuoMethod.Push ? "push" : "phone_call"].FirstOrDefault()
+            ?? throw new KeymanException(ExitCodes.MfaUnavailable, $"Duo lists no device capable of {method.MenuName()}",
+                "Choose another Duo method (-d passcode or -d call), or check your devices in Duo.");
+        var (txid, stepUpCode) = await page.StartAsync(method, device, cancellationToken).ConfigureAwait(false);
+        log.Info(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
+        if (stepUpCode is { Length: > 0 })
+        {
+            log.Warning($"Duo Verified Push: enter {stepUpCode} in Duo Mobile");
+        }
+
+        var polls = 0;
+        var verdict = await WaitAsync(method, c => page.PollAsync(method, txid, polls++ > 0, c), cancellationToken).ConfigureAwait(false);
+        return verdict["status_code"] == "allow" ? await page.FinalizeAsync(cancellationToken).ConfigureAwait(false) : throw Failure(method, verdict);
+    }
+
+    /// <summary>The prompt page's plugin form, then the chosen method until Duo allows it; the allowing verdict carries its txid.</summary>
+    private async Task<(DuoForm Login, DuoJson Verdict, string Sid)> PromptAsync(DuoBrowser browser, DuoBrowser.Page prompt, DuoMethod method, string? postAuthDestination, CancellationToken cancellationToken)
+    {
         var login = await DuoPluginForm.SubmitAsync(browser, prompt, cancellationToken).ConfigureAwait(false);
         var sid = login.Field("sid") ?? string.Empty;
         var device = login.Devices.FirstOrDefault(d => d.Key == login.PreferredDevice) ?? login.Devices.FirstOrDefault();
@@ -22,27 +97,47 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
                 "Add a phone in Duo (through your Okta sign-in in a browser), or use a Duo passcode (-d passcode).");
         }
 
-        var txid = method == DuoMethod.Passcode
-            ? await PasscodeAsync(browser, login, device, sid, cancellationToken).ConfigureAwait(false)
-            : await PushOrCallAsync(browser, login, method, device!, sid, cancellationToken).ConfigureAwait(false);
-        await DuoExit.ExitAsync(browser, login, method, txid, sid, cancellationToken).ConfigureAwait(false);
-        log.Debug("Duo sign-in finished; Okta set the session cookie");
+        var start = new DuoPrompt.Start(login, device, postAuthDestination);
+        var verdict = method == DuoMethod.Passcode
+            ? await PasscodeAsync(browser, start, sid, cancellationToken).ConfigureAwait(false)
+            : await PushOrCallAsync(browser, start, method, device!, sid, cancellationToken).ConfigureAwait(false);
+        return (login, verdict, sid);
     }
 
-    private async Task<string> PushOrCallAsync(DuoBrowser browser, DuoForm login, DuoMethod method, DuoDevice device, string sid, CancellationToken cancellationToken)
+    private async Task<DuoJson> PushOrCallAsync(DuoBrowser browser, DuoPrompt.Start start, DuoMethod method, DuoDevice device, string sid, CancellationToken cancellationToken)
     {
-        var txid = await DuoPrompt.StartAsync(browser, login, method, device, null, cancellationToken).ConfigureAwait(false);
+        var txid = await DuoPrompt.StartAsync(browser, start, method, null, cancellationToken).ConfigureAwait(false);
         log.Info(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
-        var verdict = await WaitAsync(browser, method, txid, sid, cancellationToken).ConfigureAwait(false);
+        var verdict = await WaitAsync(method, c => DuoStatusPoll.PollAsync(browser, txid, sid, c), cancellationToken).ConfigureAwait(false);
         if (verdict["status_code"] == "allow")
         {
-            return txid;
+            return verdict.WithTxid(txid);
         }
 
         throw Failure(method, verdict);
     }
 
-    private async Task<string> PasscodeAsync(DuoBrowser browser, DuoForm login, DuoDevice? device, string sid, CancellationToken cancellationToken)
+    private async Task<DuoJson> PasscodeAsync(DuoBrowser browser, DuoPrompt.Start start, string sid, CancellationToken cancellationToken)
+    {
+        DuoJson? allowed = null;
+        await AskPasscodeAsync(async (passcode, c) =>
+        {
+            var txid = await DuoPrompt.StartAsync(browser, start, DuoMethod.Passcode, passcode, c).ConfigureAwait(false);
+            var verdict = await WaitAsync(DuoMethod.Passcode, p => DuoStatusPoll.PollAsync(browser, txid, sid, p), c).ConfigureAwait(false);
+            if (verdict["status_code"] == "allow")
+            {
+                allowed = verdict.WithTxid(txid);
+                return null;
+            }
+
+            return verdict["status_code"] == "deny" ? verdict["status"] ?? string.Empty : throw Failure(DuoMethod.Passcode, verdict);
+        }, cancellationToken).ConfigureAwait(false);
+        return allowed!;
+    }
+
+    /// <summary>Asks for a passcode until <paramref name="check"/> accepts one, up to MaxCodeAttempts times.</summary>
+    /// <param name="check">Null when Duo accepted the passcode, else Duo's reason (may be empty).</param>
+    private async Task AskPasscodeAsync(Func<string, CancellationToken, Task<string?>> check, CancellationToken cancellationToken)
     {
         if (!interaction.CanPrompt)
         {
@@ -60,19 +155,12 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
                 continue;
             }
 
-            var txid = await DuoPrompt.StartAsync(browser, login, DuoMethod.Passcode, device, passcode, cancellationToken).ConfigureAwait(false);
-            var verdict = await WaitAsync(browser, DuoMethod.Passcode, txid, sid, cancellationToken).ConfigureAwait(false);
-            if (verdict["status_code"] == "allow")
+            if (await check(passcode, cancellationToken).ConfigureAwait(false) is not { } why)
             {
-                return txid;
+                return;
             }
 
-            if (verdict["status_code"] != "deny")
-            {
-                throw Failure(DuoMethod.Passcode, verdict);
-            }
-
-            log.Warning($"Duo did not accept the passcode{(verdict["status"] is { Length: > 0 } why ? $" ({why})" : string.Empty)}");
+            log.Warning($"Duo did not accept the passcode{(why.Length > 0 ? $" ({why})" : string.Empty)}");
         }
 
         throw new KeymanException(ExitCodes.MfaFailed, $"MFA failed: no valid Duo passcode after {attempts} attempts",
@@ -80,13 +168,14 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
     }
 
     /// <summary>Polls until Duo decides (allow, deny, timeout) or <see cref="MfaOptions.PushTimeout"/> passes.</summary>
-    private async Task<DuoJson> WaitAsync(DuoBrowser browser, DuoMethod method, string txid, string sid, CancellationToken cancellationToken)
+    private async Task<DuoJson> WaitAsync(DuoMethod method, Func<CancellationToken, Task<DuoJson>> poll, CancellationToken cancellationToken)
     {
         var deadline = time.GetUtcNow() + options.PushTimeout;
+        using var wait = method == DuoMethod.Passcode ? WaitIndicator.None : interaction.Wait($"Waiting for {method.MenuName()}");
         string? shownCode = null;
         while (true)
         {
-            var status = await DuoStatusPoll.PollAsync(browser, txid, sid, cancellationToken).ConfigureAwait(false);
+            var status = await poll(cancellationToken).ConfigureAwait(false);
             var code = status["status_code"];
             log.Debug($"Duo status: {code ?? "(none)"}");
             if (code is "allow" or "deny" or "timeout" or "fraud")

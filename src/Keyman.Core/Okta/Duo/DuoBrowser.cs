@@ -21,16 +21,23 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
 
     public sealed record Page(Uri Url, HttpStatusCode Status, string Body, Uri? Location);
 
-    public Task<Page> GetAsync(Uri url, bool follow, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Get, url, null, follow, "text/html", cancellationToken);
+    public Task<Page> GetAsync(Uri url, bool follow, CancellationToken cancellationToken, string accept = "text/html") =>
+        SendAsync(HttpMethod.Get, url, null, follow, accept, cancellationToken);
 
-    public Task<Page> PostFormAsync(Uri url, IEnumerable<KeyValuePair<string, string>> fields, bool follow, string accept, CancellationToken cancellationToken) =>
-        SendAsync(HttpMethod.Post, url, fields.ToList(), follow, accept, cancellationToken);
+    public Task<Page> PostFormAsync(Uri url, IEnumerable<KeyValuePair<string, string>> fields, bool follow, string accept, CancellationToken cancellationToken)
+    {
+        var form = fields.ToList();
+        return SendAsync(HttpMethod.Post, url, () => new FormUrlEncodedContent(form), follow, accept, cancellationToken);
+    }
+
+    /// <summary>A JSON body (Duo's single-page prompt), answered with JSON; redirects are not followed.</summary>
+    public Task<Page> PostJsonAsync(Uri url, string json, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, url, () => new StringContent(json, System.Text.Encoding.UTF8, "application/json"), follow: false, "application/json", cancellationToken);
 
     /// <summary>A path on Duo's host (e.g. frame/v4/status).</summary>
     public Uri Duo(string path) => new(DuoOrigin ?? throw new InvalidOperationException("Duo's host is not known yet"), path);
 
-    private async Task<Page> SendAsync(HttpMethod method, Uri url, List<KeyValuePair<string, string>>? form, bool follow, string accept, CancellationToken cancellationToken)
+    private async Task<Page> SendAsync(HttpMethod method, Uri url, Func<HttpContent>? content, bool follow, string accept, CancellationToken cancellationToken)
     {
         for (var hop = 0; ; hop++)
         {
@@ -39,7 +46,7 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
             HttpResponseMessage response;
             try
             {
-                response = await Okta.SendPageAsync(method, url, form is null ? null : new FormUrlEncodedContent(form), accept,
+                response = await Okta.SendPageAsync(method, url, content?.Invoke(), accept,
                     onDuo ? CookieHeader() : null, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is HttpRequestException or TimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -74,9 +81,29 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
 
                 log.Debug($"Duo: following redirect to {location.GetLeftPart(UriPartial.Path)}");
                 LearnDuoHost(url, location);
-                (method, form, url) = (HttpMethod.Get, null, location);
+                (method, content, url) = (HttpMethod.Get, null, location);
             }
         }
+    }
+
+    /// <summary>
+    /// A browser for the Duo host Okta names in a challenge (a bare host name, as Duo's API hostnames are). https only;
+    /// plain http only for a loopback host when the org itself is a plain-http loopback (the sandbox).
+    /// </summary>
+    public static DuoBrowser ForHost(OktaClient okta, ILog log, string host)
+    {
+        var name = host.Trim();
+        var scheme = okta.BaseUrl.Scheme == Uri.UriSchemeHttp && OktaOrg.IsLoopback(okta.BaseUrl) ? Uri.UriSchemeHttp : Uri.UriSchemeHttps;
+        if (name.Length == 0 || name.Contains("://", StringComparison.Ordinal) || !Uri.TryCreate($"{scheme}://{name}/", UriKind.Absolute, out var origin)
+            || origin.AbsolutePath != "/" || !string.IsNullOrEmpty(origin.Query) || !string.IsNullOrEmpty(origin.UserInfo)
+            || (scheme == Uri.UriSchemeHttp && !OktaOrg.IsLoopback(origin)))
+        {
+            throw new KeymanException(ExitCodes.MfaFailed, $"Okta named \"{name}\" as Duo's host, which is not a host name Keyman can use over https",
+                "Ask your Okta administrator to check the Duo authenticator's API hostname.");
+        }
+
+        log.Debug($"Duo's host: {origin.Authority}");
+        return new DuoBrowser(okta, log) { DuoOrigin = origin };
     }
 
     /// <summary>The first redirect from Okta to another host names Duo's host.</summary>
@@ -95,7 +122,7 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
         }
     }
 
-    private bool IsOkta(Uri url) => Same(url, Okta.BaseUrl);
+    public bool IsOkta(Uri url) => Same(url, Okta.BaseUrl);
 
     private bool IsDuo(Uri url) => DuoOrigin is not null && Same(url, DuoOrigin);
 

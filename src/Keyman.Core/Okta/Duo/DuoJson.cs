@@ -7,6 +7,9 @@ internal sealed record DuoJson(bool Ok, string? Message, string? MessageEnum, IR
 {
     public string? this[string name] => Response.GetValueOrDefault(name);
 
+    /// <summary>This answer with the txid of the prompt it answers (a status verdict does not repeat it).</summary>
+    public DuoJson WithTxid(string txid) => this with { Response = new Dictionary<string, string>(Response, StringComparer.Ordinal) { ["txid"] = txid } };
+
     public static DuoJson Parse(DuoBrowser.Page page, string step)
     {
         try
@@ -23,6 +26,13 @@ internal sealed record DuoJson(bool Ok, string? Message, string? MessageEnum, IR
                     {
                         values[property.Name] = property.Value.ToString();
                     }
+                }
+
+                // Verified Duo Push's code may come nested (aws-adfs reads risk_based_factor_selection_data.step_up_code).
+                if (!values.ContainsKey("step_up_code") && response.TryGetProperty("risk_based_factor_selection_data", out var risk)
+                    && risk.ValueKind == JsonValueKind.Object && risk.TryGetProperty("step_up_code", out var code) && code.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+                {
+                    values["step_up_code"] = code.ToString();
                 }
             }
 

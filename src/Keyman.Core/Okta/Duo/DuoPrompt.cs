@@ -2,18 +2,27 @@ namespace Keyman.Core.Okta.Duo;
 
 /// <summary>
 /// Step 3: the login form posted to its action (/frame/prompt, or /frame/v4/prompt on newer pages) with the page's fields
-/// plus <c>factor</c>, <c>device</c>, <c>postAuthDestination=OIDC_EXIT</c> and a passcode; Duo answers with a <c>txid</c>.
+/// plus <c>factor</c>, <c>device</c>, a passcode and, for Okta Classic's OIDC flow, <c>postAuthDestination=OIDC_EXIT</c>
+/// (Duo Web's frame takes none: aws_okta_keyman duo.py); Duo answers with a <c>txid</c>.
 /// </summary>
 internal static class DuoPrompt
 {
-    public static async Task<string> StartAsync(DuoBrowser browser, DuoForm login, DuoMethod method, DuoDevice? device, string? passcode, CancellationToken cancellationToken)
+    /// <summary>What every prompt of one sign-in shares: the login form, the device, where Duo goes afterwards.</summary>
+    public sealed record Start(DuoForm Login, DuoDevice? Device, string? PostAuthDestination);
+
+    public static async Task<string> StartAsync(DuoBrowser browser, Start start, DuoMethod method, string? passcode, CancellationToken cancellationToken)
     {
+        var login = start.Login;
         var values = new List<(string, string)>
         {
             ("factor", method.FormValue()),
-            ("device", device?.Key ?? login.Field("device") ?? string.Empty),
-            ("postAuthDestination", "OIDC_EXIT"),
+            ("device", start.Device?.Key ?? login.Field("device") ?? string.Empty),
         };
+        if (start.PostAuthDestination is not null)
+        {
+            values.Add(("postAuthDestination", start.PostAuthDestination));
+        }
+
         if (passcode is not null)
         {
             values.Add(("passcode", passcode));

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Keyman.Core.Okta.Duo;
 
 namespace Keyman.Core.Okta.Idx;
 
@@ -10,14 +11,17 @@ namespace Keyman.Core.Okta.Idx;
 /// </summary>
 internal sealed class IdxChoice
 {
-    private IdxChoice(string label, IReadOnlyList<IdxField> optionFields, string? methodType, IdxAuthenticator? authenticator)
+    private IdxChoice(string label, IReadOnlyList<IdxField> optionFields, string? methodType, IdxAuthenticator? authenticator, DuoMethod? duo = null)
     {
         Label = label;
         OptionFields = optionFields;
         MethodType = methodType;
         Authenticator = authenticator;
-        Factor = new MfaFactor(ToClassic(authenticator?.Key, methodType, authenticator?.Profile));
+        Factor = new MfaFactor(ToClassic(authenticator?.Key, methodType, authenticator?.Profile), duo);
     }
+
+    /// <summary>The Duo Security authenticator's key (authenticator-verification-duo.json).</summary>
+    public const string DuoKey = "duo";
 
     public string Label { get; }
 
@@ -32,7 +36,7 @@ internal sealed class IdxChoice
 
     public bool IsPassword => Authenticator?.Key == "okta_password" || MethodType == "password";
 
-    /// <summary>FastPass, security keys, identity providers, Duo: only a browser can answer them.</summary>
+    /// <summary>FastPass, security keys, identity providers: only a browser can answer them.</summary>
     public bool NeedsBrowser => Factor.FactorType is "signed_nonce" or "webauthn" or "u2f" or "idp" or "web";
 
     /// <summary>Every choice of a menu form: an option with a methodType list gives one choice per method.</summary>
@@ -50,7 +54,13 @@ internal sealed class IdxChoice
             var authenticator = Related(response, option.RelatesTo);
             var methodField = fields.FirstOrDefault(f => f.Name == "methodType");
             var label = option.Label ?? authenticator?.DisplayName ?? "authenticator";
-            if (methodField?.Value is { ValueKind: JsonValueKind.String } fixedMethod)
+            if (authenticator?.Key == DuoKey)
+            {
+                // Duo is one authenticator to Okta; the terminal offers Duo's own methods, as on Classic.
+                var duoMethod = methodField?.Value is { ValueKind: JsonValueKind.String } m ? m.GetString() : null;
+                choices.AddRange(DuoMethods.All.Select(d => new IdxChoice(label, fields, duoMethod, authenticator, d)));
+            }
+            else if (methodField?.Value is { ValueKind: JsonValueKind.String } fixedMethod)
             {
                 choices.Add(new IdxChoice(label, fields, fixedMethod.GetString(), authenticator));
             }
@@ -132,7 +142,7 @@ internal sealed class IdxChoice
             ("rsa_token", _) => ("token", "RSA"),
             ("symantec_vip", _) => ("token", "SYMANTEC"),
             ("onprem_mfa" or "custom_otp", _) => ("token", "CUSTOM"),
-            ("duo", _) => ("web", "DUO"),
+            (DuoKey, _) => ("claims_provider", "DUO"),
             ("external_idp", _) or (_, "idp") => ("idp", (key ?? "IDP").ToUpperInvariant()),
             ("custom_app", _) => ("push", "CUSTOM"),
             _ => (method ?? key ?? "unknown", (key ?? string.Empty).ToUpperInvariant()),
@@ -141,6 +151,7 @@ internal sealed class IdxChoice
         {
             FactorType = type,
             Provider = provider,
+            VendorName = key == DuoKey ? "Duo Security" : null,
             Profile = new OktaFactorProfile
             {
                 PhoneNumber = profile?.PhoneNumber,

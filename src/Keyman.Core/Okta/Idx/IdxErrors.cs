@@ -58,6 +58,13 @@ internal static class IdxErrors
             return PasswordExpired(who);
         }
 
+        if (Starts("oie.authenticator.duo"))
+        {
+            // error-authenticator-duo-verification-failed.json / -timeout.json
+            return new KeymanException(ExitCodes.MfaFailed, $"Okta did not accept Duo's answer: {text}",
+                "Run keyman again; if it keeps failing, ask your Okta administrator to check the Duo authenticator.");
+        }
+
         if (Is("api.authn.poll.error.push_rejected"))
         {
             return PushRejected();

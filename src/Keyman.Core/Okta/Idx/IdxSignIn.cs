@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Keyman.Core.Okta.Duo;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Okta.Idx;
@@ -36,6 +37,9 @@ public sealed class IdxSignIn
         _time = time;
         _options = options ?? new MfaOptions();
     }
+
+    /// <summary>The Duo client (the one Okta Classic's Duo factor uses); without it Duo is left to a browser.</summary>
+    internal DuoAuthenticator? Duo { get; init; }
 
     /// <summary>
     /// Signs in from the <paramref name="stateToken"/> of the sign-in page (<see cref="IdxSignInPage.FindStateToken"/>)
@@ -219,6 +223,11 @@ public sealed class IdxSignIn
             : current is not null ? IdxChoice.ForCurrent(current)
             : throw new KeymanException(ExitCodes.OktaError, "Okta asks for an MFA answer without saying for which authenticator", "Report this with --debug output.");
         walk.Chosen = null;
+        if (factor.DuoMethod is not null || current?.Key == IdxChoice.DuoKey)
+        {
+            return await DuoAsync(current, form, factor, cancellationToken).ConfigureAwait(false);
+        }
+
         if (factor.Kind == FactorKind.Unsupported)
         {
             throw NoUsableChoice([], walk.Who, factor);
@@ -246,6 +255,33 @@ public sealed class IdxSignIn
                 _log.Warning($"MFA Requirement Detected - Enter your {factor.ProviderName} code here");
                 return await AnswerAsync(response, factor, "MFA Passcode: ", isAnswer: false, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The Duo authenticator's challenge, as the sign-in page answers it: Duo's frame opened with the challenge's host and
+    /// signed request, the chosen Duo method (from the menu, <c>--factor</c>/<c>-d</c>, else Duo's own menu), and Duo's
+    /// signed response posted back as signatureData.
+    /// </summary>
+    private async Task<IdxResponse> DuoAsync(IdxAuthenticator? current, IdxForm form, MfaFactor factor, CancellationToken cancellationToken)
+    {
+        var data = current?.ContextualData;
+        if (Duo is null || data?.IntegrationType is { } type && !type.Equals("IFRAME", StringComparison.OrdinalIgnoreCase))
+        {
+            throw IdxErrors.BrowserRequired($"Okta's Duo authenticator is set up for a browser ({data?.IntegrationType ?? "no terminal client"})");
+        }
+
+        if (data?.Host is not { Length: > 0 } host || data.SignedToken is not { Length: > 0 } signedToken)
+        {
+            throw new KeymanException(ExitCodes.MfaFailed, "Okta's Duo challenge names no Duo host or signed request",
+                "Run keyman again; if it persists, ask your Okta administrator to check the Duo authenticator.");
+        }
+
+        var method = factor.DuoMethod
+            ?? (await MfaChoice.ChooseAsync([.. MfaFactor.Expand(factor.Raw)], f => f, _options, _log, _interaction, cancellationToken).ConfigureAwait(false)).DuoMethod
+            ?? DuoMethod.Push;
+        var signature = await Duo.SignFrameAsync(host, signedToken, method, cancellationToken).ConfigureAwait(false);
+        var credentials = new Dictionary<string, object?> { ["signatureData"] = signature };
+        return await _client.SubmitAsync(form, IdxFormBody.Build(form, new Dictionary<string, object?> { ["credentials"] = credentials }), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Asks for a code (or answer) and submits it, up to MaxCodeAttempts times; "resend" asks Okta to send the code again.</summary>
@@ -318,6 +354,7 @@ public sealed class IdxSignIn
 
         walk.Chosen = null;
         var deadline = _time.GetUtcNow() + _options.PushTimeout;
+        using var waiting = _interaction.Wait("Waiting for Okta Verify push");
         string? shownNumber = null;
         while (true)
         {

@@ -198,6 +198,13 @@ internal sealed class IdxContextualData
     public JsonElement? CorrectAnswer { get; init; }
 
     public IdxAuthenticatorProfile? EnrolledQuestion { get; init; }
+
+    /// <summary>Duo: how the sign-in page opens Duo ("IFRAME" = Duo Web's frame), Duo's API host and the signed request (TX…:APP…).</summary>
+    public string? IntegrationType { get; init; }
+
+    public string? Host { get; init; }
+
+    public string? SignedToken { get; init; }
 }
 
 internal sealed class IdxMessage

@@ -176,15 +176,85 @@ public class DuoAuthenticatorTests
     }
 
     [Fact]
-    public async Task AppStepUpDoesNotOfferDuoYet()
+    public async Task AppStepUpThroughDuoContinuesAtOktasRedirectBackToTheApp()
     {
-        using var h = new OktaHarness(new MfaOptions { PreferredFactor = "duo push" });
-        h.MfaRequired(DuoFactor);
+        using var h = Harness("duo push");
+        DuoPages(h);
+        Prompt(h);
+        Status(h, "allow");
+        h.Handler.On(HttpMethod.Post, "/frame/v4/oidc/exit", _ => Redirect($"{Base}/oauth2/v1/authorize/callback?state=S1&code=C1"));
+        h.Handler.OnRedirect("/oauth2/v1/authorize/callback", $"{Base}/login/step-up/redirect?stateToken={StateToken}");
 
-        var e = await Assert.ThrowsAsync<KeymanException>(() => h.Authenticator.StepUpAsync(StateToken, CancellationToken.None));
+        var result = await h.Authenticator.StepUpAsync(StateToken, CancellationToken.None);
 
-        Assert.Equal(ExitCodes.MfaUnavailable, e.ExitCode);
-        Assert.DoesNotContain(h.Handler.Requests, r => r.Path == VerifyPath(FactorId));
+        Assert.Null(result.SessionToken);
+        Assert.Equal($"{Base}/login/step-up/redirect?stateToken={StateToken}", result.NextUrl?.AbsoluteUri);
+        Assert.Empty(h.Handler.To("/login/step-up/redirect"));
+        Assert.Single(h.Handler.To("/oauth2/v1/authorize/callback"));
+    }
+
+    [Fact]
+    public async Task OktaRefusingDuosReturnIsMfaFailed()
+    {
+        using var h = Harness("duo push");
+        DuoPages(h);
+        Prompt(h);
+        Status(h, "allow");
+        h.Handler.On(HttpMethod.Post, "/frame/v4/oidc/exit", _ => Redirect($"{Base}/oauth2/v1/authorize/callback?state=S1&code=C1"));
+        h.Handler.On(HttpMethod.Get, "/oauth2/v1/authorize/callback", _ => new HttpResponseMessage(HttpStatusCode.BadRequest) { Content = new StringContent("<html>Invalid state</html>", Encoding.UTF8, "text/html") });
+
+        var e = await Assert.ThrowsAsync<KeymanException>(h.LoginAsync);
+
+        Assert.Equal(ExitCodes.MfaFailed, e.ExitCode);
+        Assert.Contains("Okta did not take Duo's answer (HTTP 400", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheSinglePagePromptIsDrivenThroughItsJsonEndpoints()
+    {
+        using var h = Harness("duo push");
+        h.Handler.OnRedirect("/sso/idps/0oaDuoIdp", $"{DuoHost}/oauth/v1/authorize?response_type=code&client_id=DI1&request=eyJ.x.y");
+        h.Handler.OnRedirect("/oauth/v1/authorize", "/frame/frameless/v4/auth?sid=frameless-1&tx=TX1");
+        h.Handler.OnHtml("/frame/frameless/v4/auth", """<html><body><div id="root" data-akey="DAK1" data-authkey="AUTHKEY1"></div></body></html>""");
+        const string Prefix = "/prompt/DAK1/";
+        h.Handler.OnJson(HttpMethod.Get, Prefix + "pre_authn/initialization", """{"stat":"OK","response":{}}""");
+        h.Handler.OnJson(HttpMethod.Get, Prefix + "pre_authn/evaluation", """{"stat":"FAIL","message":"ignored"}""");
+        h.Handler.OnJson(HttpMethod.Get, Prefix + "auth/payload", """{"stat":"OK","response":{"auth_factors_context":{"available_unified_auth_factors":{"factors":[{"factor_type":"phone_call","phone_info":{"pkey":"DPCALL","name":"Landline"}},{"factor_type":"push","device_info":{"pkey":"DPPUSH","name":"Pixel 9"}}]}}}}""");
+        h.Handler.OnJson(HttpMethod.Post, Prefix + "auth/factors/push/auth", """{"stat":"OK","response":{"push_txid":"PTX1","step_up_code":"417"}}""");
+        h.Handler.OnJson(HttpMethod.Get, Prefix + "auth/factors/push/status", """{"stat":"OK","response":{"result":{"result":"WAITING","status_code":"pushed"}}}""");
+        h.Handler.OnJson(HttpMethod.Get, Prefix + "auth/factors/push/status", """{"stat":"OK","response":{"result":{"result":"SUCCESS","status_code":"allow"}}}""");
+        h.Handler.OnJson(HttpMethod.Get, Prefix + "auth/finalize_auth", F("""{"stat":"OK","response":{"url":"@@0@@/oauth2/v1/authorize/callback?state=S1&code=C1"}}""", Base));
+        h.Handler.OnRedirect("/oauth2/v1/authorize/callback", $"{Base}/app/UserHome", setCookie: $"sid={SessionId}; Path=/; Secure; HttpOnly");
+        h.Handler.OnJson(HttpMethod.Get, "/api/v1/sessions/me", Session());
+
+        var session = await h.LoginAsync();
+
+        Assert.Equal(SessionId, session.Id);
+        Assert.Equal("""{"authkey":"AUTHKEY1","pkey":"DPPUSH"}""", h.Handler.To(Prefix + "auth/factors/push/auth").Single().Body);
+        var polls = h.Handler.To(Prefix + "auth/factors/push/status").Select(r => r.Uri.Query).ToList();
+        Assert.Equal(2, polls.Count);
+        Assert.Contains("push_txid=PTX1", polls[0], StringComparison.Ordinal);
+        Assert.Contains("saw_good_news=false", polls[0], StringComparison.Ordinal);
+        Assert.Contains("saw_good_news=true", polls[1], StringComparison.Ordinal);
+        Assert.All(h.Handler.Requests.Where(r => r.Path.StartsWith("/prompt/", StringComparison.Ordinal)), r => Assert.Contains("authkey", r.Uri.Query + r.Body, StringComparison.Ordinal));
+        Assert.Contains(h.Log.Lines, l => l is ("INFO", "Duo Push sent to Pixel 9; approve it on your phone"));
+        Assert.Contains(h.Log.Lines, l => l is ("WARNING", "Duo Verified Push: enter 417 in Duo Mobile"));
+        Assert.Empty(h.Handler.To("/frame/v4/oidc/exit"));
+    }
+
+    [Fact]
+    public async Task VerifiedPushCodeNestedInRiskDataIsShown()
+    {
+        using var h = Harness("duo push");
+        DuoPages(h);
+        Prompt(h);
+        h.Handler.OnJson(HttpMethod.Post, "/frame/v4/status", """{"stat":"OK","response":{"status_code":"pushed","risk_based_factor_selection_data":{"step_up_code":"268"}}}""");
+        Status(h, "allow");
+        ExitToOkta(h);
+
+        await h.LoginAsync();
+
+        Assert.Contains(h.Log.Lines, l => l is ("WARNING", "Duo Verified Push: enter 268 in Duo Mobile"));
     }
 
     [Fact]
