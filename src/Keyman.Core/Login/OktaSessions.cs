@@ -139,7 +139,7 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
             session.Id + "|" + (session.ExpiresAt is { } e ? e.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) : string.Empty),
             cancellationToken);
 
-    private static (string? Sid, DateTimeOffset? ExpiresAt) Parse(string stored)
+    internal static (string? Sid, DateTimeOffset? ExpiresAt) Parse(string stored)
     {
         var bar = stored.IndexOf('|', StringComparison.Ordinal);
         var sid = bar < 0 ? stored : stored[..bar];

@@ -13,15 +13,7 @@ public sealed class HeadlessCacheTests
 {
     private const string Notice = "No OS keychain here";
 
-    private static async Task<World> StartAsync()
-    {
-        var world = await World.StartAsync();
-        world.Env.Remove("KEYMAN_SECRET_STORE");
-        world.Env["KEYMAN_SECRET_STORE"] = string.Empty;     // unset for Keyman (an empty variable is no variable)
-        world.Env["DBUS_SESSION_BUS_ADDRESS"] = string.Empty; // no session bus, whatever the test runner has
-        world.Env["XDG_CACHE_HOME"] = string.Empty;
-        return world;
-    }
+    private static async Task<World> StartAsync() => (await World.StartAsync()).WithoutKeychain();
 
     private static int Count(string text, string what) => text.Split(what).Length - 1;
 
