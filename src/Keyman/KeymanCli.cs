@@ -54,6 +54,8 @@ internal static class KeymanCli
         root.Subcommands.Add(new ConfigCommand(host).Command);
         root.Subcommands.Add(BedrockCommand.Group(host));
         root.Subcommands.Add(new DoctorCommand(host).Command);
+        root.Subcommands.Add(new StatusCommand(host).Command);
+        root.Subcommands.Add(new LogoutCommand(host).Command);
         root.Subcommands.Add(new CompletionCommand(host).Command);
 
         var parse = root.Parse(args);

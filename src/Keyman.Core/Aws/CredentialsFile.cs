@@ -27,7 +27,8 @@ public static class CredentialsFile
 
     /// <summary>
     /// The keys Keyman writes: the credentials, aws_security_token (the legacy alias some tools still read), the region
-    /// (when given) and x_security_token_expires (RFC 3339 UTC, the name okta-aws-cli uses; SDKs ignore unknown keys).
+    /// (when given), x_security_token_expires (RFC 3339 UTC, the name okta-aws-cli uses; SDKs ignore unknown keys) and
+    /// x_principal_arn (the assumed role, gimme-aws-creds's name; for <c>keyman status</c>).
     /// </summary>
     /// <exception cref="KeymanException">ExitCodes.StsRefused when STS answered keys with a line break or other control
     /// character (they would add lines to the file); ExitCodes.Config for such a region.</exception>
@@ -54,6 +55,11 @@ public static class CredentialsFile
         }
 
         values.Add(new("x_security_token_expires", credentials.ExpirationRfc3339));
+        if (credentials.AssumedRoleArn is { Length: > 0 } principal && !HasControlCharacter(principal))
+        {
+            values.Add(new("x_principal_arn", principal));
+        }
+
         return values;
     }
 

@@ -19,7 +19,7 @@ public static class ConfigKeys
             Flags = ["--username", "-u"],
             Description = "Okta username; 'automatic-username' in it is replaced by your OS user name",
         },
-        new("appid", ConfigType.Text, c => c.AppId, (c, v) => c with { AppId = (string?)v })
+        new("appid", ConfigType.AppId, c => c.AppId, (c, v) => c with { AppId = (string?)v })
         {
             Flags = ["--appid", "-a"],
             Description = "Okta AWS app ID, the part after /home/amazon_aws/ in the app's link (e.g. 0oa1b2c3/272)",

@@ -14,6 +14,9 @@ public abstract class ConfigType
     /// <summary>Text, trimmed; a how-to placeholder is refused.</summary>
     public static readonly ConfigType Text = new TextType();
 
+    /// <summary>An Okta AWS app ID; a pasted app link is reduced to its app ID (<see cref="OktaAppLink"/>).</summary>
+    public static readonly ConfigType AppId = new AppIdType();
+
     /// <summary>true/false (also yes/no, on/off, 1/0, as PyYAML reads them).</summary>
     public static readonly ConfigType Switch = new SwitchType();
 
@@ -72,6 +75,15 @@ public abstract class ConfigType
         public override FlagKind Flag => FlagKind.Text;
 
         public override object? Read(ConfigValueReader reader) => reader.String();
+    }
+
+    private sealed class AppIdType : ConfigType
+    {
+        public override FlagKind Flag => FlagKind.Text;
+
+        public override object? Read(ConfigValueReader reader) => reader.String() is { } value ? OktaAppLink.ToAppId(value) : null;
+
+        public override object FromFlag(object value, IEnvironment environment) => OktaAppLink.ToAppId((string)value);
     }
 
     private sealed class SwitchType : ConfigType
@@ -222,7 +234,7 @@ public abstract class ConfigType
                             name = sub.String();
                             break;
                         case "appid":
-                            appId = sub.String();
+                            appId = sub.String() is { } id ? OktaAppLink.ToAppId(id) : null;
                             break;
                         case "assume_role_arn":
                             assumeRoleArn = (string?)RoleArn.Read(sub);

@@ -16,14 +16,15 @@ public sealed class CredentialProcess(KeymanContext context)
     public async Task<string> GetJsonAsync(string profile, KeymanConfig config, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(profile);
-        if (await TryCacheAsync(profile, config, cancellationToken).ConfigureAwait(false) is { } hit)
+        var account = CredentialProcessCache.Account(profile, config, context.Environment);
+        if (await TryCacheAsync(account, config, cancellationToken).ConfigureAwait(false) is { } hit)
         {
             return hit;
         }
 
         using (await CredentialProcessCache.LockAsync(CredentialProcessCache.LockPath(context.Environment, profile), LockTimeout, cancellationToken).ConfigureAwait(false))
         {
-            if (await TryCacheAsync(profile, config, cancellationToken).ConfigureAwait(false) is { } shared)
+            if (await TryCacheAsync(account, config, cancellationToken).ConfigureAwait(false) is { } shared)
             {
                 context.Log.Debug("Another keyman credential-process logged in meanwhile; using its credentials");
                 return shared;
@@ -35,7 +36,9 @@ public sealed class CredentialProcess(KeymanContext context)
             {
                 try
                 {
-                    await CredentialProcessCache.SetAsync(store, profile, new CredentialProcessCache.Entry(result.Credentials, result.IssuedAt), cancellationToken).ConfigureAwait(false);
+                    var entry = new CredentialProcessCache.Entry(result.Credentials, result.IssuedAt, CredentialProcessCache.OktaAccount(config, context.Environment));
+                    await CredentialProcessCache.SetAsync(store, account, entry, cancellationToken,
+                        CredentialProcessCache.KnownAccounts(context.Environment, context.Log)).ConfigureAwait(false);
                 }
                 catch (KeymanException e)
                 {
@@ -47,7 +50,7 @@ public sealed class CredentialProcess(KeymanContext context)
         }
     }
 
-    private async Task<string?> TryCacheAsync(string profile, KeymanConfig config, CancellationToken cancellationToken)
+    private async Task<string?> TryCacheAsync(string account, KeymanConfig config, CancellationToken cancellationToken)
     {
         if (context.Secrets is not { } store)
         {
@@ -56,10 +59,10 @@ public sealed class CredentialProcess(KeymanContext context)
 
         try
         {
-            if (await CredentialProcessCache.GetAsync(store, profile, cancellationToken).ConfigureAwait(false) is { } entry
+            if (await CredentialProcessCache.GetAsync(store, account, cancellationToken).ConfigureAwait(false) is { } entry
                 && CredentialProcessCache.IsFresh(entry, config, context.Time.GetUtcNow()))
             {
-                context.Log.Debug($"Cached credentials for {profile} are valid until {entry.Credentials.ExpirationRfc3339}");
+                context.Log.Debug($"Cached credentials for {CredentialProcessCache.ProfileOf(account)} are valid until {entry.Credentials.ExpirationRfc3339}");
                 return CredentialProcessCache.ProcessOutput(entry.Credentials);
             }
         }

@@ -1,36 +1,113 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Keyman.Core.Aws;
 using Keyman.Core.Config;
+using Keyman.Core.Login;
+using Keyman.Core.Okta;
 using Keyman.Core.Secrets;
+using Keyman.Core.Ui;
 
 namespace Keyman.Core.Delivery;
 
 /// <summary>
 /// The credential_process side of Keyman: the Version 1 JSON the AWS SDKs read, a cache of it in the secret store
-/// (service "keyman-credentials", account = the profile name), and a per-profile lock file so that parallel calls
-/// share one login.
+/// (service "keyman-credentials", account = "PROFILE|KEY", <see cref="Account"/>: the key is a hash of every setting
+/// that decides the credentials, so a changed role or account misses), and a per-profile lock file so that parallel
+/// calls share one login.
 /// </summary>
 public static class CredentialProcessCache
 {
     public const string Service = "keyman-credentials";
 
-    /// <summary>A cached answer: the credentials and when they were issued (to know their whole lifetime).</summary>
-    public sealed record Entry(AwsCredentials Credentials, DateTimeOffset IssuedAt)
+    /// <summary>
+    /// A cached answer: the credentials, when they were issued (to know their whole lifetime), and the Okta session
+    /// account they came through ("https://acme.okta.com|jane", for logout).
+    /// </summary>
+    public sealed record Entry(AwsCredentials Credentials, DateTimeOffset IssuedAt, string? Okta = null)
     {
-        public override string ToString() => $"Entry {{ {Credentials}, IssuedAt = {AwsCredentials.FormatRfc3339(IssuedAt)} }}";
+        public override string ToString() => $"Entry {{ {Credentials}, IssuedAt = {AwsCredentials.FormatRfc3339(IssuedAt)}, Okta = {Okta} }}";
+    }
+
+    /// <summary>
+    /// The cache account of <paramref name="profile"/> under <paramref name="config"/>: "PROFILE|KEY", KEY a hash of
+    /// everything that decides the credentials (Okta org and user, app or accounts list, account and role choice,
+    /// assume_role_arn, duration, region).
+    /// </summary>
+    public static string Account(string profile, KeymanConfig config, IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            writer.WriteStringValue(OktaAccount(config, environment));
+            writer.WriteStringValue(config.AppId);
+            writer.WriteStartArray();
+            foreach (var app in config.Accounts ?? [])
+            {
+                writer.WriteStringValue(app.Name);
+                writer.WriteStringValue(app.AppId);
+                writer.WriteStringValue(app.AssumeRoleArn);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteStringValue(config.Account);
+            writer.WriteStringValue(config.Role);
+            writer.WriteStringValue(config.AssumeRoleArn);
+            writer.WriteNumberValue(config.EffectiveDuration);
+            writer.WriteStringValue(config.EffectiveRegion);
+            writer.WriteEndArray();
+        }
+
+        return profile + "|" + Convert.ToHexStringLower(SHA256.HashData(buffer.ToArray()))[..32];
+    }
+
+    /// <summary>The profile an <see cref="Account"/> belongs to.</summary>
+    public static string ProfileOf(string account)
+    {
+        var bar = account.LastIndexOf('|');
+        return bar < 0 ? account : account[..bar];
+    }
+
+    /// <summary>The Okta session account (<see cref="OktaSessions.AccountFor"/>) the config logs in with; the org as given when it does not resolve.</summary>
+    public static string OktaAccount(KeymanConfig config, IEnvironment environment)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var username = LoginFlow.ResolveUsername(config.Username, environment);
+        try
+        {
+            return OktaSessions.AccountFor(OktaOrg.Resolve(config.Org ?? string.Empty, config.OktaPreview ?? false), username);
+        }
+        catch (KeymanException)
+        {
+            return $"{config.Org}|{username}";
+        }
+    }
+
+    /// <summary>The cache accounts the <see cref="SecretIndex"/> knows; none when it cannot be read.</summary>
+    public static IReadOnlyList<string> KnownAccounts(IEnvironment environment, ILog log)
+    {
+        try
+        {
+            return SecretIndex.For(environment, log).Accounts(Service);
+        }
+        catch (KeymanException)
+        {
+            return [];
+        }
     }
 
     /// <summary>{"Version":1,"AccessKeyId","SecretAccessKey","SessionToken","Expiration"} on one line.</summary>
     public static string ProcessOutput(AwsCredentials credentials)
     {
         ArgumentNullException.ThrowIfNull(credentials);
-        return Write(credentials, issuedAt: null);
+        return Write(credentials, issuedAt: null, okta: null);
     }
 
-    public static string Serialize(Entry entry) => Write(entry.Credentials, entry.IssuedAt);
+    public static string Serialize(Entry entry) => Write(entry.Credentials, entry.IssuedAt, entry.Okta);
 
     public static Entry? Deserialize(string? text)
     {
@@ -51,7 +128,7 @@ public static class CredentialProcessCache
                 return null;
             }
 
-            return new Entry(new AwsCredentials(id, secret, token, expiration, S("RoleArn")), D("IssuedAt") ?? expiration.AddHours(-1));
+            return new Entry(new AwsCredentials(id, secret, token, expiration, S("RoleArn")), D("IssuedAt") ?? expiration.AddHours(-1), S("Okta"));
         }
         catch (JsonException)
         {
@@ -67,11 +144,22 @@ public static class CredentialProcessCache
         return entry.Credentials.Expiration - now > lead;
     }
 
-    public static async Task<Entry?> GetAsync(ISecretStore store, string profile, CancellationToken cancellationToken) =>
-        Deserialize(await store.GetAsync(Service, profile, cancellationToken).ConfigureAwait(false));
+    public static async Task<Entry?> GetAsync(ISecretStore store, string account, CancellationToken cancellationToken) =>
+        Deserialize(await store.GetAsync(Service, account, cancellationToken).ConfigureAwait(false));
 
-    public static Task SetAsync(ISecretStore store, string profile, Entry entry, CancellationToken cancellationToken) =>
-        store.SetAsync(Service, profile, Serialize(entry), cancellationToken);
+    /// <summary>
+    /// Caches <paramref name="entry"/> under <paramref name="account"/>, and drops the other entries of the same profile
+    /// among <paramref name="known"/> (from settings it no longer has): one entry per profile.
+    /// </summary>
+    public static async Task SetAsync(ISecretStore store, string account, Entry entry, CancellationToken cancellationToken, IReadOnlyList<string>? known = null)
+    {
+        await store.SetAsync(Service, account, Serialize(entry), cancellationToken).ConfigureAwait(false);
+        var profile = ProfileOf(account);
+        foreach (var other in (known ?? []).Where(a => a != account && ProfileOf(a) == profile))
+        {
+            await store.RemoveAsync(Service, other, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>~/.config/keyman/locks/NAME.lock (both folders 0700).</summary>
     public static string LockPath(IEnvironment environment, string profile)
@@ -115,7 +203,7 @@ public static class CredentialProcessCache
         }
     }
 
-    private static string Write(AwsCredentials credentials, DateTimeOffset? issuedAt)
+    private static string Write(AwsCredentials credentials, DateTimeOffset? issuedAt, string? okta)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -132,6 +220,11 @@ public static class CredentialProcessCache
                 if (credentials.AssumedRoleArn is { } arn)
                 {
                     writer.WriteString("RoleArn", arn);
+                }
+
+                if (okta is not null)
+                {
+                    writer.WriteString("Okta", okta);
                 }
             }
 

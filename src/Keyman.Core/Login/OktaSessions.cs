@@ -24,7 +24,10 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
     private readonly SafeSecrets _secrets = new(context);
     private bool _passwordResetDone;
 
-    private string SessionAccount => $"{baseUrl.GetLeftPart(UriPartial.Authority)}|{username}";
+    private string SessionAccount => AccountFor(baseUrl, username);
+
+    /// <summary>The secret store account of an org's session: "https://acme.okta.com|jane@acme.com".</summary>
+    public static string AccountFor(Uri baseUrl, string username) => $"{baseUrl.GetLeftPart(UriPartial.Authority)}|{username}";
 
     private bool PasswordCache => config.PasswordCache == true || config.PasswordReset == true;
 
@@ -145,7 +148,7 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
             session.Id + "|" + (session.ExpiresAt is { } e ? e.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture) : string.Empty),
             cancellationToken);
 
-    private static (string? Sid, DateTimeOffset? ExpiresAt) Parse(string stored)
+    internal static (string? Sid, DateTimeOffset? ExpiresAt) Parse(string stored)
     {
         var bar = stored.IndexOf('|', StringComparison.Ordinal);
         var sid = bar < 0 ? stored : stored[..bar];
@@ -158,20 +161,20 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
 }
 
 /// <summary>
-/// The secret store as the login uses it: a store that fails (missing, locked) is reported once and then treated
-/// as empty, so Keyman prompts instead; a secret is never written anywhere else.
+/// The secret store as the login uses it: a service the store fails for (missing, locked) is reported once and then
+/// treated as empty, so Keyman prompts instead; a secret is never written anywhere else. Failures are per service:
+/// where there is no keychain the password fails while the session may still go to the cache files.
 /// </summary>
 internal sealed class SafeSecrets(KeymanContext context)
 {
-    private bool _failed;
+    private readonly Dictionary<string, string> _failures = new(StringComparer.Ordinal);
     private bool _warned;
-    private string? _failure;
 
     public string StoreName => context.Secrets?.Name ?? "no secret store";
 
     public async Task<string?> GetAsync(string service, string account, CancellationToken cancellationToken, bool warn = false)
     {
-        if (!Usable(warn, out var store))
+        if (!Usable(service, warn, out var store))
         {
             return null;
         }
@@ -182,14 +185,14 @@ internal sealed class SafeSecrets(KeymanContext context)
         }
         catch (KeymanException e)
         {
-            Fail(e, warn);
+            Fail(service, e, warn);
             return null;
         }
     }
 
     public async Task<bool> SetAsync(string service, string account, string secret, CancellationToken cancellationToken, bool warn = false)
     {
-        if (!Usable(warn, out var store))
+        if (!Usable(service, warn, out var store))
         {
             return false;
         }
@@ -201,14 +204,14 @@ internal sealed class SafeSecrets(KeymanContext context)
         }
         catch (KeymanException e)
         {
-            Fail(e, warn);
+            Fail(service, e, warn);
             return false;
         }
     }
 
     public async Task<bool> RemoveAsync(string service, string account, CancellationToken cancellationToken, bool warn = false)
     {
-        if (!Usable(warn, out var store))
+        if (!Usable(service, warn, out var store))
         {
             return false;
         }
@@ -219,43 +222,41 @@ internal sealed class SafeSecrets(KeymanContext context)
         }
         catch (KeymanException e)
         {
-            Fail(e, warn);
+            Fail(service, e, warn);
             return false;
         }
     }
 
-    private bool Usable(bool warn, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ISecretStore? store)
+    private bool Usable(string service, bool warn, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ISecretStore? store)
     {
         store = context.Secrets;
         if (store is null)
         {
-            _failure ??= "no secret store is configured";
-            _failed = true;
+            _failures.TryAdd(service, "no secret store is configured");
         }
 
-        if (_failed || store is null)
+        if (_failures.TryGetValue(service, out var failure))
         {
             if (warn && !_warned)
             {
                 _warned = true;
-                context.Log.Warning($"The secret store is not available, so Keyman asks for the password and keeps nothing: {_failure}");
+                context.Log.Warning($"The secret store is not available, so Keyman asks for the password and does not keep it: {failure}");
             }
 
             return false;
         }
 
-        return true;
+        return store is not null;
     }
 
-    private void Fail(KeymanException e, bool warn)
+    private void Fail(string service, KeymanException e, bool warn)
     {
-        _failed = true;
-        _failure = e.Hint is null ? e.Message : $"{e.Message.TrimEnd('.')}. {e.Hint}";
+        var failure = _failures[service] = e.Hint is null ? e.Message : $"{e.Message.TrimEnd('.')}. {e.Hint}";
         if (!warn)
         {
-            context.Log.Debug($"Secret store not available ({_failure}); the Okta session is not kept");
+            context.Log.Debug($"Secret store not available ({failure}); the Okta session is not kept");
         }
 
-        _ = Usable(warn, out _);
+        _ = Usable(service, warn, out _);
     }
 }

@@ -89,6 +89,35 @@ public sealed class OktaClient : IDisposable
     public Task<OktaSession?> RefreshSessionAsync(CancellationToken cancellationToken) =>
         SessionCallAsync(HttpMethod.Post, Api("sessions/me/lifecycle/refresh"), cancellationToken);
 
+    /// <summary>
+    /// DELETE /api/v1/sessions/me: ends the session (Okta answers 204). False when there was none to end (404, or
+    /// 401/403 for a session Okta no longer knows); other answers are errors.
+    /// </summary>
+    public async Task<bool> EndSessionAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(SessionId))
+        {
+            return false;
+        }
+
+        var url = Api("sessions/me");
+        using var response = await SendAsync(HttpMethod.Delete, url, null, JsonMediaType, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
+            SessionId = null;
+            return false;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            await ReadJsonAsync(response, url, OktaJsonContext.Default.SessionBody, cancellationToken).ConfigureAwait(false); // throws the error in Okta's words
+        }
+
+        SessionId = null;
+        _log.Debug("Okta session ended");
+        return true;
+    }
+
     private async Task<OktaSession?> SessionCallAsync(HttpMethod method, Uri url, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(SessionId))

@@ -12,7 +12,9 @@ namespace Keyman.Core.Secrets;
 /// <remarks>
 /// Choosing does not contact the backend; a missing or locked backend fails on first use with a
 /// <see cref="SecretStoreUnavailableException"/>, and the caller decides whether to ask for the secret instead.
-/// There is never a silent fall-back to another store, least of all to a file.
+/// The one fall-back: by default, where there is no OS keychain at all, the short-lived secrets go to owner-only
+/// cache files (<see cref="KeychainOrCacheFiles"/>); the password never does. Every store but "none" records the
+/// names of what it keeps in the <see cref="SecretIndex"/>.
 /// </remarks>
 public static class SecretStores
 {
@@ -20,23 +22,33 @@ public static class SecretStores
 
     internal const string Choices = "keychain, secret-service, wincred, file, none";
 
+    /// <summary>
+    /// The secrets that may go to <see cref="CacheFileStore"/> files where there is no OS keychain: short-lived ones
+    /// only (the Okta session, cached credential_process answers), never the password.
+    /// </summary>
+    public static readonly IReadOnlySet<string> ShortLived = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Login.OktaSessions.SessionService,
+        Delivery.CredentialProcessCache.Service,
+    };
+
     public static ISecretStore Open(IEnvironment environment, ILog log)
+    {
+        var store = Choose(environment, log);
+        return store is NoSecretStore ? store : new IndexedSecretStore(store, () => SecretIndex.For(environment, log));
+    }
+
+    private static ISecretStore Choose(IEnvironment environment, ILog log)
     {
         var choice = environment.Get(Variable)?.Trim().ToLowerInvariant();
         switch (choice)
         {
             case null or "":
-                if (OperatingSystem.IsMacOS())
-                {
-                    return new MacOSKeychainStore();
-                }
-
-                if (OperatingSystem.IsWindows())
-                {
-                    return new WindowsCredentialStore();
-                }
-
-                return new SecretServiceStore(environment, log);
+                ISecretStore keychain = OperatingSystem.IsMacOS() ? new MacOSKeychainStore()
+                    : OperatingSystem.IsWindows() ? new WindowsCredentialStore()
+                    : new SecretServiceStore(environment, log);
+                return new KeychainOrCacheFiles(keychain, () => CacheFolder.Resolve(environment),
+                    () => CacheFolder.Display(CacheFolder.Resolve(environment), environment), ShortLived, log);
             case "keychain":
                 return OperatingSystem.IsMacOS() ? new MacOSKeychainStore() : throw WrongPlatform(choice, "the macOS Keychain exists only on macOS");
             case "wincred":

@@ -62,7 +62,8 @@ internal sealed class ConfigCommand : KeymanCommand
 
         while (true)
         {
-            var appId = await Ask("App ID (the part after /home/amazon_aws/ in the app link; blank when done):", null);
+            // A pasted link is reduced to its app ID: the original cannot read a link in the file.
+            var appId = OktaAppLink.ToAppId(await Ask("App ID or the app's link (https://…/home/amazon_aws/0oa…/272; blank when done):", null));
             if (appId.Length == 0)
             {
                 break;

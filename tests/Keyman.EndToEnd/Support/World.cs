@@ -68,6 +68,18 @@ public sealed class World : IAsyncDisposable
         return new World(sandbox, home, caFile);
     }
 
+    /// <summary>
+    /// A headless machine: KEYMAN_SECRET_STORE unset, no session D-Bus (whatever the test runner has), the default
+    /// cache folder; Keyman's real fall-back to its cache files.
+    /// </summary>
+    public World WithoutKeychain()
+    {
+        Env["KEYMAN_SECRET_STORE"] = string.Empty;     // an empty variable is no variable, for Keyman
+        Env["DBUS_SESSION_BUS_ADDRESS"] = string.Empty;
+        Env["XDG_CACHE_HOME"] = string.Empty;
+        return this;
+    }
+
     /// <summary>Writes the Keyman config: org = this sandbox, plus the given YAML lines.</summary>
     public World WithConfig(params string[] lines)
     {

@@ -58,6 +58,8 @@ public sealed class CredentialsFileTests : IDisposable
         Assert.Equal(Token, values[3].Value);
         Assert.Equal("2025-08-22T15:35:24Z", values[5].Value);
         Assert.DoesNotContain(CredentialsFile.ProfileValues(Creds, null), v => v.Key == "region");
+        var assumed = CredentialsFile.ProfileValues(Creds with { AssumedRoleArn = "arn:aws:sts::111111111111:assumed-role/Dev/jane" }, null);
+        Assert.Equal(new KeyValuePair<string, string>("x_principal_arn", "arn:aws:sts::111111111111:assumed-role/Dev/jane"), assumed[^1]);
     }
 
     [Fact]

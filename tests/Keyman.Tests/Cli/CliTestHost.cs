@@ -2,6 +2,7 @@ using Keyman.Cli;
 using Keyman.Cli.Console;
 using Keyman.Core;
 using Keyman.Core.Delivery;
+using Keyman.Core.Secrets;
 using Keyman.Core.Ui;
 using Keyman.Sandbox.Hosting;
 
@@ -69,6 +70,9 @@ public sealed class CliTestHost : IAsyncDisposable
 
     public RecordingBrowser Browser { get; } = new();
 
+    /// <summary>The secret store commands get (default: the one KEYMAN_SECRET_STORE in <see cref="Env"/> chooses).</summary>
+    public Func<IEnvironment, ILog, ISecretStore?>? OpenSecrets { get; set; }
+
     public static Task<CliTestHost> OfflineAsync() => Task.FromResult(new CliTestHost(null));
 
     public static async Task<CliTestHost> WithSandboxAsync(SandboxOptions? options = null) =>
@@ -96,6 +100,7 @@ public sealed class CliTestHost : IAsyncDisposable
                 ? new ConsoleInteraction(new StringReader(typed), error, inputIsTerminal: false)
                 : new ConsoleInteraction(TextReader.Null, error, inputIsTerminal: false) { CanPrompt = false },
             Browser = Browser,
+            OpenSecrets = OpenSecrets ?? SecretStoreFactory.Open,
             ProcessPath = "/opt/keyman/bin/keyman",
         };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

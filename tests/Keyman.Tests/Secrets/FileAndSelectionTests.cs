@@ -151,12 +151,16 @@ public sealed class SecretStoreSelectionTests
         SecretStores.Open(new DictionaryEnvironment(variables.ToDictionary(v => v.Name, v => v.Value), "/tmp/keyman-nonexistent-home"), new RecordingLog());
 
     [Fact]
-    public void Default_on_Linux_is_the_Secret_Service() => Assert.IsType<SecretServiceStore>(Open());
+    public void Default_on_Linux_is_the_Secret_Service_with_cache_files_for_short_lived_secrets()
+    {
+        var store = Assert.IsType<IndexedSecretStore>(Open());
+        Assert.Equal("Secret Service (GNOME Keyring)", store.Name);
+    }
 
     [Theory]
     [InlineData("secret-service")]
     [InlineData(" Secret-Service ")]
-    public void Secret_service_by_name(string value) => Assert.IsType<SecretServiceStore>(Open(("KEYMAN_SECRET_STORE", value)));
+    public void Secret_service_by_name(string value) => Assert.Equal("Secret Service (GNOME Keyring)", Open(("KEYMAN_SECRET_STORE", value)).Name);
 
     [Fact]
     public async Task None_stores_nothing_and_says_so()

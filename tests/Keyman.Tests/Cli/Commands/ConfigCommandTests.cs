@@ -35,4 +35,19 @@ public sealed class ConfigCommandTests
         Assert.Contains("standard input ended", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
         Assert.False(File.Exists(target));
     }
+
+    [Fact]
+    public async Task APastedAppLinkIsWrittenAsTheAppId()
+    {
+        await using var cli = await CliTestHost.OfflineAsync();
+        var target = Path.Combine(cli.Home, "keyman.yml");
+
+        var answers = "acme\nalice\nhttps://acme.okta.com/home/amazon_aws/0oa1dev2AbCdEfGh/272?fromHome=true\nDev\n\n\n\n";
+        Assert.True(await cli.RunAsync(["config", "-c", target], answers) == 0, cli.ToString());
+
+        var yaml = File.ReadAllText(target);
+        Assert.Matches(new System.Text.RegularExpressions.Regex(@"^ *(- )?appid: 0oa1dev2AbCdEfGh/272$", System.Text.RegularExpressions.RegexOptions.Multiline), yaml);
+        Assert.DoesNotContain("amazon_aws", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("fromHome", yaml, StringComparison.Ordinal);
+    }
 }
