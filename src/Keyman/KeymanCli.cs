@@ -19,6 +19,11 @@ internal static class KeymanCli
         System.Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
+            if (BedrockChatCommand.TryInterrupt())
+            {
+                return; // the chat stops its answer and goes on
+            }
+
             if (ConsoleInteraction.PromptActive)
             {
                 // A prompt blocks in a read no token reaches: end now rather than leave Ctrl-C doing nothing.

@@ -20,9 +20,10 @@ internal abstract class BedrockCommand : KeymanCommand
     /// <summary>The <c>bedrock</c> group with its subcommands.</summary>
     public static Command Group(CliHost host)
     {
-        var command = new Command("bedrock", "Use Amazon Bedrock with your AWS profile: list the Claude models, ask Claude");
+        var command = new Command("bedrock", "Use Amazon Bedrock with your AWS profile or a Bedrock API key: list the Claude models, ask a model, chat");
         command.Subcommands.Add(new BedrockModelsCommand(host).Command);
         command.Subcommands.Add(new BedrockAskCommand(host).Command);
+        command.Subcommands.Add(new BedrockChatCommand(host).Command);
         return command;
     }
 
