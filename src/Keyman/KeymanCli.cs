@@ -56,6 +56,7 @@ internal static class KeymanCli
         root.Subcommands.Add(new EnvCommand(host).Command);
         root.Subcommands.Add(new CredentialProcessCommand(host).Command);
         root.Subcommands.Add(new SetupProfileCommand(host).Command);
+        root.Subcommands.Add(SetupCommand.Group(host));
         root.Subcommands.Add(new ConfigCommand(host).Command);
         root.Subcommands.Add(BedrockCommand.Group(host));
         root.Subcommands.Add(new DoctorCommand(host).Command);
