@@ -11,32 +11,51 @@ namespace Keyman.Core.ClaudeCode;
 /// </summary>
 public static class ClaudeCodeModels
 {
-    /// <summary>The main model and the Haiku model, both just invoked successfully.</summary>
+    /// <summary>
+    /// The main model (the newest Claude that is not a Haiku, else any) and the small model (the newest Haiku, else the
+    /// main one), both just invoked successfully. A model the account or role may not use is skipped, up to
+    /// <see cref="BedrockCatalog.MaxModelsTried"/> of each kind.
+    /// </summary>
     public static async Task<(string Model, string Haiku)> FindAsync(BedrockClient client, ILog log, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(log);
         var catalog = await BedrockCatalog.LoadAsync(client, "Anthropic", cancellationToken).ConfigureAwait(false);
-        var model = await catalog.WithNewestUsableClaudeAsync(id => ProbeAsync(client, id, cancellationToken), log).ConfigureAwait(false);
-        foreach (var haiku in catalog.ClaudeByRecency().Where(c => c.Model.ModelId.Contains("haiku", StringComparison.Ordinal)).Take(BedrockCatalog.MaxModelsTried))
+        var all = catalog.ClaudeByRecency();
+        if (all.Count == 0)
         {
-            if (haiku.InvokeId == model)
-            {
-                return (model, model);
-            }
+            catalog.NewestClaude(); // throws the "no Claude model" failure
+        }
 
+        static bool IsHaiku(ModelChoice c) => c.Model.ModelId.Contains("haiku", StringComparison.Ordinal);
+        var model = await FirstInvocableAsync(client, all.Where(c => !IsHaiku(c)), log, cancellationToken).ConfigureAwait(false)
+            ?? await FirstInvocableAsync(client, all, log, cancellationToken).ConfigureAwait(false)
+            ?? throw new KeymanException(ExitCodes.BedrockAccessDenied, $"None of the newest Claude models can be invoked with this profile in {client.Region}",
+                "Check `keyman bedrock models`; ask DevOps for Claude model access and bedrock:InvokeModel on its inference profiles.");
+        var haiku = await FirstInvocableAsync(client, all.Where(IsHaiku), log, cancellationToken).ConfigureAwait(false);
+        if (haiku is null)
+        {
+            log.Warning($"No Haiku model can be invoked here; Claude Code's small model will be {model} too");
+        }
+
+        return (model, haiku ?? model);
+    }
+
+    private static async Task<string?> FirstInvocableAsync(BedrockClient client, IEnumerable<ModelChoice> choices, ILog log, CancellationToken cancellationToken)
+    {
+        foreach (var choice in choices.Take(BedrockCatalog.MaxModelsTried))
+        {
             try
             {
-                return (model, await ProbeAsync(client, haiku.InvokeId, cancellationToken).ConfigureAwait(false));
+                return await ProbeAsync(client, choice.InvokeId, cancellationToken).ConfigureAwait(false);
             }
             catch (KeymanException e) when (e.ExitCode is ExitCodes.BedrockModelNotEnabled or ExitCodes.BedrockAccessDenied)
             {
-                log.Warning($"{haiku.InvokeId} is not available to this profile ({e.Message.TrimEnd('.')})");
+                log.Warning($"{choice.InvokeId} is not available to this profile ({e.Message.TrimEnd('.')})");
             }
         }
 
-        log.Warning($"No Haiku model can be invoked here; Claude Code's small model will be {model} too");
-        return (model, model);
+        return null;
     }
 
     private static async Task<string> ProbeAsync(BedrockClient client, string modelId, CancellationToken cancellationToken)
