@@ -193,14 +193,10 @@ public sealed class BedrockClient : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var context = Context("InvokeModelWithResponseStream", RuntimeEndpoint, modelId);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, BedrockJsonContext.Default.AnthropicRequest);
-        using var response = await SendAsync(HttpMethod.Post, RuntimeEndpoint, ModelPath(modelId, "invoke-with-response-stream"), body,
-            "X-Amzn-Bedrock-Accept", "application/json", context, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-
-        EnsureEventStream(response);
-
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var _ = stream.ConfigureAwait(false);
-        var reader = new EventStreamReader(stream);
+        var open = await OpenEventStreamAsync(modelId, "invoke-with-response-stream", body, "X-Amzn-Bedrock-Accept", "application/json", context, cancellationToken)
+            .ConfigureAwait(false);
+        await using var _ = open.ConfigureAwait(false);
+        var reader = open.Reader;
         var usage = new AnthropicUsage();
         string? stopReason = null, stopSequence = null, messageId = null, model = null;
         var stopped = false;
@@ -277,12 +273,9 @@ public sealed class BedrockClient : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var context = Context("ConverseStream", RuntimeEndpoint, modelId);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, ConverseJsonContext.Default.ConverseRequest);
-        using var response = await SendAsync(HttpMethod.Post, RuntimeEndpoint, ModelPath(modelId, "converse-stream"), body,
-            "Accept", EventStreamContentType, context, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        EnsureEventStream(response);
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var _ = stream.ConfigureAwait(false);
-        var reader = new EventStreamReader(stream);
+        var open = await OpenEventStreamAsync(modelId, "converse-stream", body, "Accept", EventStreamContentType, context, cancellationToken).ConfigureAwait(false);
+        await using var _ = open.ConfigureAwait(false);
+        var reader = open.Reader;
         string? stopReason = null;
         ConverseUsage? usage = null;
         var stopped = false;
@@ -392,6 +385,36 @@ public sealed class BedrockClient : IDisposable
         }
 
         return message;
+    }
+
+    /// <summary>Sends a streaming call and opens its event stream once the headers say it is one.</summary>
+    private async Task<OpenEventStream> OpenEventStreamAsync(string modelId, string action, byte[] body, string acceptHeader, string accept,
+        BedrockCallContext context, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(HttpMethod.Post, RuntimeEndpoint, ModelPath(modelId, action), body, acceptHeader, accept, context,
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureEventStream(response);
+            return new OpenEventStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A streaming response and the reader of its events; disposing closes both.</summary>
+    private sealed class OpenEventStream(HttpResponseMessage response, Stream body) : IAsyncDisposable
+    {
+        public EventStreamReader Reader { get; } = new(body);
+
+        public async ValueTask DisposeAsync()
+        {
+            await body.DisposeAsync().ConfigureAwait(false);
+            response.Dispose();
+        }
     }
 
     private static void EnsureEventStream(HttpResponseMessage response)
