@@ -11,13 +11,7 @@ bin="$PWD/artifacts/publish/keyman"
 source scripts/lib/sandbox.sh
 start_sandbox
 
-export HOME="$work/home" AWS_ENDPOINT_URL="$url" NO_COLOR=1
-unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SHARED_CREDENTIALS_FILE AWS_CONFIG_FILE
-mkdir -p "$HOME/.config" "$HOME/.aws"
-printf 'org: %s\nusername: nomfa@example.com\nappid: 0oa1dev2AbCdEfGh/272\n' "$url" >"$HOME/.config/aws_okta_keyman.yml"
-printf '[default]\nregion = us-east-1\n\n[profile bedrock]\nrole_arn = arn:aws:iam::111111111111:role/my-bedrock-role\nsource_profile = default\nregion = us-east-1\n' >"$HOME/.aws/config"
-printf 'correct-horse-battery\n' | "$bin" 2>/dev/null
-export AWS_PROFILE=bedrock
+source bench/bedrock-profile.sh
 
 model=us.anthropic.claude-3-5-sonnet-20241022-v2:0
 body='{"anthropic_version":"bedrock-2023-05-31","max_tokens":200,"messages":[{"role":"user","content":"What is the capital of Georgia?"}]}'

@@ -19,6 +19,11 @@ internal static class KeymanCli
         System.Console.CancelKeyPress += (_, e) =>
         {
             e.Cancel = true;
+            if (BedrockChatCommand.TryInterrupt())
+            {
+                return; // the chat stops its answer and goes on
+            }
+
             if (ConsoleInteraction.PromptActive)
             {
                 // A prompt blocks in a read no token reaches: end now rather than leave Ctrl-C doing nothing.
@@ -51,6 +56,7 @@ internal static class KeymanCli
         root.Subcommands.Add(new EnvCommand(host).Command);
         root.Subcommands.Add(new CredentialProcessCommand(host).Command);
         root.Subcommands.Add(new SetupProfileCommand(host).Command);
+        root.Subcommands.Add(SetupCommand.Group(host));
         root.Subcommands.Add(new ConfigCommand(host).Command);
         root.Subcommands.Add(BedrockCommand.Group(host));
         root.Subcommands.Add(new DoctorCommand(host).Command);

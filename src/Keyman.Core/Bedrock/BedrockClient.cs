@@ -11,8 +11,9 @@ namespace Keyman.Core.Bedrock;
 
 /// <summary>
 /// Calls Bedrock's HTTP API directly (the AWSSDK.Bedrock packages are not available, and the Anthropic SDK's reflection
-/// JSON fails under Native AOT): the control plane for model and inference-profile lists, the runtime for InvokeModel
-/// and InvokeModelWithResponseStream. Every attempt is signed afresh; throttling and 5xx are retried a bounded number of
+/// JSON fails under Native AOT): the control plane for model and inference-profile lists, the runtime for InvokeModel,
+/// InvokeModelWithResponseStream, Converse and ConverseStream. Every attempt is signed afresh (SigV4) or carries the
+/// Bedrock API key (Bearer); throttling and 5xx are retried a bounded number of
 /// times with exponential backoff and jitter.
 /// </summary>
 public sealed class BedrockClient : IDisposable
@@ -25,7 +26,7 @@ public sealed class BedrockClient : IDisposable
 
     private readonly HttpPipeline _pipeline;
     private readonly HttpPipeline? _ownPipeline;
-    private readonly AwsRequestSigner _signer;
+    private readonly AwsRequestSigner? _signer;
     private readonly ILog _log;
     private HttpClient? _http;
     private HttpClient? _stream;
@@ -33,27 +34,42 @@ public sealed class BedrockClient : IDisposable
     private readonly string? _roleArn;
 
     public BedrockClient(AwsSession session, IEnvironment environment, ILog log, TimeProvider? time = null, HttpPipeline? pipeline = null)
-        : this((session ?? throw new ArgumentNullException(nameof(session))).Credentials, session.Region, environment, log, time, pipeline)
+        : this(BedrockAuth.FromCredentials((session ?? throw new ArgumentNullException(nameof(session))).Credentials, session.Profile), session.Region,
+            environment, log, time, pipeline)
     {
     }
 
-    /// <param name="pipeline">Makes the HTTP clients (the run's shared pipeline; tests give theirs). Not disposed; null for a new one.</param>
     public BedrockClient(AwsSigningCredentials credentials, string region, IEnvironment environment, ILog log, TimeProvider? time = null, HttpPipeline? pipeline = null)
+        : this(BedrockAuth.FromCredentials(credentials, credentials?.Profile), region, environment, log, time, pipeline)
     {
-        ArgumentNullException.ThrowIfNull(credentials);
+    }
+
+    /// <param name="auth">SigV4 credentials, or a Bedrock API key sent as Authorization: Bearer.</param>
+    /// <param name="pipeline">Makes the HTTP clients (the run's shared pipeline; tests give theirs). Not disposed; null for a new one.</param>
+    public BedrockClient(BedrockAuth auth, string region, IEnvironment environment, ILog log, TimeProvider? time = null, HttpPipeline? pipeline = null)
+    {
+        ArgumentNullException.ThrowIfNull(auth);
         ArgumentException.ThrowIfNullOrEmpty(region);
         ArgumentNullException.ThrowIfNull(environment);
         _log = log ?? throw new ArgumentNullException(nameof(log));
         _time = time ?? TimeProvider.System;
         Region = region;
-        _roleArn = credentials.RoleArn;
-        _signer = new AwsRequestSigner(credentials, region, SigningName, _time);
+        Auth = auth;
+        if (auth is BedrockAuth.SigV4 sigV4)
+        {
+            _roleArn = sigV4.Credentials.RoleArn;
+            _signer = new AwsRequestSigner(sigV4.Credentials, region, SigningName, _time);
+        }
+
         var endpoints = new AwsEndpoints(environment);
         ControlPlaneEndpoint = endpoints.Configured(AwsEndpoints.Bedrock) ?? DefaultEndpoint("bedrock", region);
         RuntimeEndpoint = endpoints.Configured(AwsEndpoints.BedrockRuntime) ?? DefaultEndpoint("bedrock-runtime", region);
         _pipeline = pipeline ?? (_ownPipeline = new HttpPipeline(environment));
         StreamIdleTimeout = HttpTimeouts.Read(environment, HttpTimeouts.Bedrock) ?? TimeSpan.FromSeconds(60);
     }
+
+    /// <summary>What authenticates the requests (for doctor and -v; never the secret).</summary>
+    public BedrockAuth Auth { get; }
 
     public string Region { get; }
 
@@ -177,20 +193,10 @@ public sealed class BedrockClient : IDisposable
         ArgumentNullException.ThrowIfNull(request);
         var context = Context("InvokeModelWithResponseStream", RuntimeEndpoint, modelId);
         var body = JsonSerializer.SerializeToUtf8Bytes(request, BedrockJsonContext.Default.AnthropicRequest);
-        using var response = await SendAsync(HttpMethod.Post, RuntimeEndpoint, ModelPath(modelId, "invoke-with-response-stream"), body,
-            "X-Amzn-Bedrock-Accept", "application/json", context, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-
-        var contentType = response.Content.Headers.ContentType?.MediaType;
-        if (contentType is not null && !contentType.Equals(EventStreamContentType, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new BedrockException(ExitCodes.BedrockServiceError,
-                $"Bedrock answered the streaming call with {contentType} instead of an event stream", "A proxy in between may be rewriting responses; --debug shows more.",
-                null, (int)response.StatusCode);
-        }
-
-        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var _ = stream.ConfigureAwait(false);
-        var reader = new EventStreamReader(stream);
+        var open = await OpenEventStreamAsync(modelId, "invoke-with-response-stream", body, "X-Amzn-Bedrock-Accept", "application/json", context, cancellationToken)
+            .ConfigureAwait(false);
+        await using var _ = open.ConfigureAwait(false);
+        var reader = open.Reader;
         var usage = new AnthropicUsage();
         string? stopReason = null, stopSequence = null, messageId = null, model = null;
         var stopped = false;
@@ -241,6 +247,73 @@ public sealed class BedrockClient : IDisposable
         yield return new AnthropicStreamCompleted(stopReason, stopSequence, usage, messageId, model);
     }
 
+    /// <summary>POST /model/{modelId}/converse: the same request shape for every model Converse supports.</summary>
+    public async Task<ConverseResponse> ConverseAsync(string modelId, ConverseRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        ArgumentNullException.ThrowIfNull(request);
+        var context = Context("Converse", RuntimeEndpoint, modelId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, ConverseJsonContext.Default.ConverseRequest);
+        using var response = await SendAsync(HttpMethod.Post, RuntimeEndpoint, ModelPath(modelId, "converse"), body, "Accept", "application/json",
+            context, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        var json = await ReadBodyAsync(response, context, cancellationToken).ConfigureAwait(false);
+        var result = Parse(json, ConverseJsonContext.Default.ConverseResponse, context);
+        _log.Debug($"Converse done: stopReason {result.StopReason}, {result.Usage?.InputTokens} input / {result.Usage?.OutputTokens} output tokens");
+        return result;
+    }
+
+    /// <summary>
+    /// POST /model/{modelId}/converse-stream: text deltas as the bytes arrive, then one <see cref="ConverseStreamCompleted"/>
+    /// with the stop reason and the usage of the metadata event.
+    /// </summary>
+    public async IAsyncEnumerable<ConverseStreamUpdate> ConverseStreamAsync(
+        string modelId, ConverseRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(modelId);
+        ArgumentNullException.ThrowIfNull(request);
+        var context = Context("ConverseStream", RuntimeEndpoint, modelId);
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, ConverseJsonContext.Default.ConverseRequest);
+        var open = await OpenEventStreamAsync(modelId, "converse-stream", body, "Accept", EventStreamContentType, context, cancellationToken).ConfigureAwait(false);
+        await using var _ = open.ConfigureAwait(false);
+        var reader = open.Reader;
+        string? stopReason = null;
+        ConverseUsage? usage = null;
+        var stopped = false;
+        while (await NextMessageAsync(reader, context, cancellationToken).ConfigureAwait(false) is { } message)
+        {
+            var type = message.EventType;
+            if (type is not ("contentBlockDelta" or "messageStop" or "metadata"))
+            {
+                continue; // messageStart, contentBlockStart, contentBlockStop carry nothing to show
+            }
+
+            var streamEvent = Parse(Encoding.UTF8.GetString(message.Payload), ConverseJsonContext.Default.ConverseStreamEvent, context);
+            switch (type)
+            {
+                case "contentBlockDelta" when streamEvent.Delta?.Text is { Length: > 0 } text:
+                    yield return new ConverseTextDelta(text);
+                    break;
+                case "messageStop":
+                    stopped = true;
+                    stopReason = streamEvent.StopReason;
+                    break;
+                case "metadata":
+                    usage = streamEvent.Usage;
+                    break;
+            }
+        }
+
+        if (!stopped)
+        {
+            throw new BedrockException(ExitCodes.BedrockServiceError,
+                $"Bedrock's response stream for {modelId} ended before the model finished (after {reader.MessageCount} messages)",
+                "The connection was probably cut; retry.", null, null);
+        }
+
+        _log.Debug($"ConverseStream done: stopReason {stopReason}, {usage?.InputTokens} input / {usage?.OutputTokens} output tokens");
+        yield return new ConverseStreamCompleted(stopReason, usage);
+    }
+
     public void Dispose()
     {
         _http?.Dispose();
@@ -251,37 +324,8 @@ public sealed class BedrockClient : IDisposable
     /// <summary>The next Anthropic event of the stream, skipping non-chunk events; null at the end.</summary>
     private async Task<AnthropicStreamEvent?> NextEventAsync(EventStreamReader reader, BedrockCallContext context, CancellationToken cancellationToken)
     {
-        while (true)
+        while (await NextMessageAsync(reader, context, cancellationToken).ConfigureAwait(false) is { } message)
         {
-            EventStreamMessage? message;
-            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            idle.CancelAfter(StreamIdleTimeout);
-            try
-            {
-                message = await reader.ReadAsync(idle.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new BedrockException(ExitCodes.Network,
-                    $"Bedrock's response stream in {Region} sent nothing for {StreamIdleTimeout.TotalSeconds:0.#} s (after {reader.MessageCount} messages)",
-                    "The connection probably stalled; retry.", null, null, ex);
-            }
-            catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                throw new BedrockException(ExitCodes.Network, $"The connection to Bedrock in {Region} broke in the middle of the response: {ex.Message}",
-                    "Check your network and retry.", null, null, ex);
-            }
-
-            if (message is null)
-            {
-                return null;
-            }
-
-            if (message.MessageType is "exception" or "error")
-            {
-                throw BedrockErrors.FromStreamMessage(message, context);
-            }
-
             if (message.EventType != "chunk")
             {
                 _log.Debug($"Bedrock stream: skipping event {message.EventType ?? "(none)"}");
@@ -306,6 +350,82 @@ public sealed class BedrockClient : IDisposable
 
             return Parse(Encoding.UTF8.GetString(decoded), BedrockJsonContext.Default.AnthropicStreamEvent, context);
         }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The next event message of the stream (an in-stream exception or error is thrown, mapped); null at the end. Fails
+    /// when the stream stays silent longer than <see cref="StreamIdleTimeout"/> or the connection breaks.
+    /// </summary>
+    private async Task<EventStreamMessage?> NextMessageAsync(EventStreamReader reader, BedrockCallContext context, CancellationToken cancellationToken)
+    {
+        EventStreamMessage? message;
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        idle.CancelAfter(StreamIdleTimeout);
+        try
+        {
+            message = await reader.ReadAsync(idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new BedrockException(ExitCodes.Network,
+                $"Bedrock's response stream in {Region} sent nothing for {StreamIdleTimeout.TotalSeconds:0.#} s (after {reader.MessageCount} messages)",
+                "The connection probably stalled; retry.", null, null, ex);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new BedrockException(ExitCodes.Network, $"The connection to Bedrock in {Region} broke in the middle of the response: {ex.Message}",
+                "Check your network and retry.", null, null, ex);
+        }
+
+        if (message is not null && message.MessageType is "exception" or "error")
+        {
+            throw BedrockErrors.FromStreamMessage(message, context);
+        }
+
+        return message;
+    }
+
+    /// <summary>Sends a streaming call and opens its event stream once the headers say it is one.</summary>
+    private async Task<OpenEventStream> OpenEventStreamAsync(string modelId, string action, byte[] body, string acceptHeader, string accept,
+        BedrockCallContext context, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(HttpMethod.Post, RuntimeEndpoint, ModelPath(modelId, action), body, acceptHeader, accept, context,
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            EnsureEventStream(response);
+            return new OpenEventStream(response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A streaming response and the reader of its events; disposing closes both.</summary>
+    private sealed class OpenEventStream(HttpResponseMessage response, Stream body) : IAsyncDisposable
+    {
+        public EventStreamReader Reader { get; } = new(body);
+
+        public async ValueTask DisposeAsync()
+        {
+            await body.DisposeAsync().ConfigureAwait(false);
+            response.Dispose();
+        }
+    }
+
+    private static void EnsureEventStream(HttpResponseMessage response)
+    {
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        if (contentType is not null && !contentType.Equals(EventStreamContentType, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new BedrockException(ExitCodes.BedrockServiceError,
+                $"Bedrock answered the streaming call with {contentType} instead of an event stream", "A proxy in between may be rewriting responses; --debug shows more.",
+                null, (int)response.StatusCode);
+        }
     }
 
     private async Task<string> GetStringAsync(Uri endpoint, string pathAndQuery, BedrockCallContext context, CancellationToken cancellationToken)
@@ -322,6 +442,10 @@ public sealed class BedrockClient : IDisposable
         var uri = Combine(endpoint, pathAndQuery);
         using var request = new HttpRequestMessage(method, uri);
         request.Headers.TryAddWithoutValidation(acceptHeader, accept);
+        if (Auth is BedrockAuth.Bearer bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer.Token);
+        }
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);

@@ -104,6 +104,10 @@ public static partial class BedrockErrors
         errorType is { } type && (IsThrottling(type) || Normalize(type) is "serviceunavailableexception" or "internalserverexception")
         || statusCode is 429 or 500 or 502 or 503 or 504;
 
+    /// <summary>Bedrock's answer to a bearer token that is not a valid API key.</summary>
+    internal static bool IsApiKeyRefused(string message) =>
+        message.Contains("API Key", StringComparison.OrdinalIgnoreCase) && message.Contains("Authentication failed", StringComparison.OrdinalIgnoreCase);
+
     internal static bool IsOnDemandUnsupported(string? message) =>
         message is not null && message.Contains("on-demand throughput", StringComparison.OrdinalIgnoreCase)
         && message.Contains("inference profile", StringComparison.OrdinalIgnoreCase);
@@ -130,6 +134,13 @@ public static partial class BedrockErrors
         var model = context.ModelId;
         var role = context.RoleArn ?? "(the role of your AWS profile)";
         var region = context.Region;
+        if (IsApiKeyRefused(message))
+        {
+            return new BedrockException(ExitCodes.AwsCredentialsExpired,
+                $"Bedrock refused the API key in {BedrockAuth.BearerTokenVariable} (expired, revoked or mistyped): {message}",
+                $"Create a new Bedrock API key, or unset {BedrockAuth.BearerTokenVariable} to sign with your AWS profile instead.", type, status);
+        }
+
         switch (Normalize(type))
         {
             case "accessdeniedexception" or "accessdenied":

@@ -79,7 +79,9 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
             return Skipped(checks, "Bedrock ListFoundationModels", "Bedrock InvokeModel");
         }
 
-        using var bedrock = new BedrockClient(session, context.Environment, context.Log, context.Time, context.Http);
+        using var bedrock = BedrockAuth.BearerFromEnvironment(context.Environment) is { } bearer
+            ? new BedrockClient(bearer, session.Region, context.Environment, context.Log, context.Time, context.Http)
+            : new BedrockClient(session, context.Environment, context.Log, context.Time, context.Http);
         BedrockCatalog? catalog = null;
         checks.Add(await RunAsync("Bedrock ListFoundationModels", async () =>
         {
@@ -91,7 +93,7 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
                     "Ask DevOps to enable Anthropic model access in this account and region, or use another --region.");
             }
 
-            return (CheckStatus.Pass, $"{claude.Count} Claude models in {session.Region}, e.g. {string.Join(", ", claude.Take(3).Select(m => m.Model.ModelId))}");
+            return (CheckStatus.Pass, $"{claude.Count} Claude models in {session.Region}, e.g. {string.Join(", ", claude.Take(3).Select(m => m.Model.ModelId))}; credential: {bedrock.Auth.Description}");
         }).ConfigureAwait(false));
 
         if (!options.Invoke)

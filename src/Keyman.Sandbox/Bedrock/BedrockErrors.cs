@@ -25,6 +25,13 @@ internal static class BedrockErrors
 
     public static IResult NotFound(string message) => Error(404, "ResourceNotFoundException", message);
 
+    /// <summary>
+    /// A bearer token that is not a valid API key: 403 with a capitalised "Message" and no error type (as users report
+    /// it from the live service; the error type header is unconfirmed, so none is sent).
+    /// </summary>
+    public static IResult InvalidApiKey() =>
+        new BedrockJsonResult(403, new JsonObject { ["Message"] = "Authentication failed: Please make sure your API Key is valid." }, null);
+
     public static IResult Error(int status, string type, string message, bool frontDoor = false) =>
         new BedrockJsonResult(status, new JsonObject { ["message"] = message }, type + ":" + (frontDoor ? CoralNamespace : BedrockNamespace));
 

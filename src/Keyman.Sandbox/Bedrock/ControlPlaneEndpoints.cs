@@ -169,7 +169,7 @@ internal static class ControlPlaneEndpoints
         var models = new JsonArray();
         foreach (var region in regions)
         {
-            models.Add(new JsonObject { ["modelArn"] = $"arn:{caller.Credentials.Partition}:bedrock:{region}::foundation-model/{profile.ModelId}" });
+            models.Add(new JsonObject { ["modelArn"] = $"arn:{caller.Partition}:bedrock:{region}::foundation-model/{profile.ModelId}" });
         }
 
         return new JsonObject

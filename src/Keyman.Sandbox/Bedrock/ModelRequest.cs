@@ -7,6 +7,9 @@ namespace Keyman.Sandbox.Bedrock;
 /// <summary>What an invocation asked for once its provider-specific body is validated.</summary>
 internal sealed record ModelRequest(string Prompt, int MaxTokens, int InputTokens)
 {
+    /// <summary>User messages in the conversation (Converse sends the whole history): the answer's "{turn}".</summary>
+    public int UserTurns { get; init; } = 1;
+
     /// <summary>
     /// The keys the Anthropic messages API on Bedrock accepts; any other key (e.g. "model", "stream") is refused, like the real
     /// JSON-schema check does ("#: extraneous key [model] is not permitted").

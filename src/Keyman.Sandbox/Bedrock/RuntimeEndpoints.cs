@@ -9,12 +9,13 @@ using Keyman.Sandbox.Scenario;
 namespace Keyman.Sandbox.Bedrock;
 
 /// <summary>
-/// The Bedrock runtime (bedrock-runtime.{region}.amazonaws.com): InvokeModel and InvokeModelWithResponseStream. The
+/// The Bedrock runtime (bedrock-runtime.{region}.amazonaws.com): InvokeModel and InvokeModelWithResponseStream, Converse
+/// and ConverseStream (<see cref="ConverseResponder"/>). The
 /// model id in the path may be a model id, an inference-profile id or an ARN, percent-encoded (':' as %3A, '/' as %2F).
 /// </summary>
 internal static partial class RuntimeEndpoints
 {
-    private const string Padding = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    internal const string Padding = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
     public static void Map(IEndpointRouteBuilder app)
     {
@@ -31,14 +32,15 @@ internal static partial class RuntimeEndpoints
             return failure!;
         }
 
-        // Split the raw path so "%2F" in the id stays inside the id: /model/{id}/invoke[-with-response-stream].
+        // Split the raw path so "%2F" in the id stays inside the id: /model/{id}/{invoke[-with-response-stream]|converse[-stream]}.
         var segments = caller.Request.RawPath.Split('/');
-        if (segments.Length != 4 || segments[3] is not ("invoke" or "invoke-with-response-stream"))
+        if (segments.Length != 4 || segments[3] is not ("invoke" or "invoke-with-response-stream" or "converse" or "converse-stream"))
         {
             return BedrockErrors.Error(404, "UnknownOperationException", "");
         }
 
-        var streaming = segments[3] == "invoke-with-response-stream";
+        var converse = segments[3].StartsWith("converse", StringComparison.Ordinal);
+        var streaming = segments[3] is "invoke-with-response-stream" or "converse-stream";
         var action = streaming ? "bedrock:InvokeModelWithResponseStream" : "bedrock:InvokeModel";
         var identifier = Uri.UnescapeDataString(segments[2]);
         var target = Resolve(state, caller, identifier);
@@ -79,13 +81,23 @@ internal static partial class RuntimeEndpoints
             return BedrockErrors.Validation("The model is unsupported for streaming.");
         }
 
-        var (request, error) = ModelRequest.Parse(model, caller.Request.Body);
+        if (converse && !model.OutputModalities.Contains("TEXT"))
+        {
+            return BedrockErrors.Validation(ConverseRequest.UnsupportedModel);
+        }
+
+        var (request, error) = converse ? ConverseRequest.Parse(caller.Request.Body) : ModelRequest.Parse(model, caller.Request.Body);
         if (request is null)
         {
             return BedrockErrors.Validation(error!);
         }
 
         var answer = Answer(state.Scenario.Bedrock, request, model);
+        if (converse)
+        {
+            return await ConverseResponder.RespondAsync(http, state, request, answer, streaming, started);
+        }
+
         if (!streaming)
         {
             var latency = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -128,18 +140,22 @@ internal static partial class RuntimeEndpoints
     private static bool Allowed(IEnumerable<string> globs, string id) =>
         globs.Any(g => Regex.IsMatch(id, "^" + Regex.Escape(g).Replace("\\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.None, TimeSpan.FromSeconds(1)));
 
-    private sealed record ModelAnswer(IReadOnlyList<string> Words, bool Truncated)
+    internal sealed record ModelAnswer(IReadOnlyList<string> Words, bool Truncated)
     {
         public string Text => string.Join(' ', Words);
     }
 
-    /// <summary>The scenario's answer to the last user text, cut to max_tokens words (one word = one token here).</summary>
+    /// <summary>
+    /// The scenario's answer to the last user text, cut to max_tokens words (one word = one token here). In the default
+    /// answer, "{prompt}" is the (shortened) last user text, "{model}" the model ID and "{turn}" the number of user messages.
+    /// </summary>
     private static ModelAnswer Answer(ScenarioBedrock bedrock, ModelRequest request, ScenarioModel model)
     {
         var prompt = request.Prompt.Trim();
         var text = bedrock.Answers.FirstOrDefault(a => string.Equals(a.Prompt.Trim(), prompt, StringComparison.OrdinalIgnoreCase))?.Answer
             ?? bedrock.DefaultAnswer.Replace("{prompt}", prompt.Length > 60 ? prompt[..60] + "…" : prompt, StringComparison.Ordinal)
-                .Replace("{model}", model.ModelId, StringComparison.Ordinal);
+                .Replace("{model}", model.ModelId, StringComparison.Ordinal)
+                .Replace("{turn}", request.UserTurns.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var words = text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         return words.Length > request.MaxTokens ? new ModelAnswer(words[..request.MaxTokens], true) : new ModelAnswer(words, false);
     }
@@ -191,9 +207,7 @@ internal static partial class RuntimeEndpoints
         http.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
         http.Response.Headers["X-Amzn-Bedrock-Content-Type"] = "application/json";
         http.Response.ContentType = "application/vnd.amazon.eventstream";
-        var failure = state.Faults.TryConsume("bedrockStreamError") ? "modelStreamErrorException"
-            : state.Faults.TryConsume("bedrockStreamThrottle") ? "throttlingException"
-            : null;
+        var failure = StreamFault(state);
         var delay = state.Scenario.Bedrock.StreamDelayMs;
         var chunkCount = 0;
         long? firstByte = null;
@@ -270,7 +284,13 @@ internal static partial class RuntimeEndpoints
         await Chunk(new JsonObject { ["type"] = "message_stop", ["amazon-bedrock-invocationMetrics"] = Metrics() });
     }
 
-    private static Task WriteException(HttpContext http, string exceptionType)
+    /// <summary>The in-stream exception a switched-on fault asks for, consuming it; null when none is on.</summary>
+    internal static string? StreamFault(SandboxState state) =>
+        state.Faults.TryConsume("bedrockStreamError") ? "modelStreamErrorException"
+            : state.Faults.TryConsume("bedrockStreamThrottle") ? "throttlingException"
+            : null;
+
+    internal static Task WriteException(HttpContext http, string exceptionType)
     {
         var payload = exceptionType == "throttlingException"
             ? new JsonObject { ["message"] = "Too many requests, please wait before trying again." }
@@ -284,7 +304,7 @@ internal static partial class RuntimeEndpoints
     }
 
     /// <summary>Each frame goes out on its own, so a client sees the first words before the last are produced.</summary>
-    private static async Task Write(HttpContext http, (string, string)[] headers, JsonObject payload)
+    internal static async Task Write(HttpContext http, (string, string)[] headers, JsonObject payload)
     {
         await http.Response.Body.WriteAsync(EventStreamMessage.Encode(headers, Encoding.UTF8.GetBytes(payload.ToJsonString(BedrockErrors.Wire))), http.RequestAborted);
         await http.Response.Body.FlushAsync(http.RequestAborted);

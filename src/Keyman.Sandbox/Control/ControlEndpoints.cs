@@ -56,6 +56,7 @@ internal static class ControlEndpoints
                     {
                         ["seq"] = r.Seq, ["time"] = OktaJson.Time(r.Time), ["service"] = r.Service, ["method"] = r.Method,
                         ["path"] = r.Path, ["action"] = r.Action, ["status"] = r.Status, ["elapsedMs"] = Math.Round(r.ElapsedMs, 3),
+                        ["credential"] = r.Credential,
                     });
                 }
 

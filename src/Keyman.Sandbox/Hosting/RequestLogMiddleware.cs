@@ -123,9 +123,18 @@ internal sealed class RequestLogMiddleware(RequestDelegate next, SandboxState st
             {
                 Seq = state.RequestLog.Count + 1,
                 ElapsedMs = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds,
+                Credential = CredentialKind(http.Request.Headers.Authorization.ToString()),
             });
         }
     }
+
+    private static string? CredentialKind(string authorization) => authorization switch
+    {
+        _ when authorization.StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal) => "sigv4",
+        _ when authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) => "bearer",
+        "" => null,
+        _ => "other",
+    };
 
     private static string ServiceOf(string path) => path switch
     {

@@ -73,6 +73,7 @@ public static class SandboxHost
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(new Idx.IdxStore());
         builder.Services.AddSingleton(new OAuth.DeviceGrants());
+        builder.Services.AddSingleton(new Bedrock.BedrockApiKeys());
 
         var app = builder.Build();
         app.UseMiddleware<RequestLogMiddleware>();
@@ -90,6 +91,7 @@ public static class SandboxHost
             OktaJson.Error(404, "E0000007", $"Not found: Resource not found: {http.Request.Path} (GenericResource)"));
         Bedrock.ControlPlaneEndpoints.Map(app);
         Bedrock.RuntimeEndpoints.Map(app);
+        Bedrock.BedrockApiKeys.Map(app);
         Signin.FederationEndpoints.Map(app);
         Signin.SamlSigninEndpoints.Map(app);
 

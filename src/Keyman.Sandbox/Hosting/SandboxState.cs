@@ -202,6 +202,9 @@ public sealed record RequestLogEntry(DateTimeOffset Time, string Method, string 
 
     /// <summary>Time the sandbox itself spent on the request (its configured latency included), in milliseconds.</summary>
     public double ElapsedMs { get; init; }
+
+    /// <summary>The kind of credential the Authorization header carried ("sigv4", "bearer"), never the credential; null without one.</summary>
+    public string? Credential { get; init; }
 }
 
 /// <summary>A console sign-in token: the credentials it was made from and the console session it grants.</summary>

@@ -6,7 +6,10 @@ using Keyman.Core.Ui;
 
 namespace Keyman.Cli.Commands;
 
-/// <summary><c>keyman bedrock ask</c>: ask Claude on Bedrock a question and print the answer.</summary>
+/// <summary>
+/// <c>keyman bedrock ask</c>: ask a model on Bedrock a question and print the answer, through Converse (ConverseStream with
+/// --stream): one request shape for every provider. --raw keeps InvokeModel with an Anthropic body and prints its JSON.
+/// </summary>
 internal sealed class BedrockAskCommand : BedrockCommand
 {
     private readonly Argument<string?> _prompt = new("prompt") { Description = "The question; '-' or nothing reads it from stdin", Arity = ArgumentArity.ZeroOrOne };
@@ -14,7 +17,8 @@ internal sealed class BedrockAskCommand : BedrockCommand
     private readonly Option<int> _maxTokens = new("--max-tokens") { Description = "Most tokens in the answer", DefaultValueFactory = _ => 1024 };
     private readonly Option<string> _system = new("--system") { Description = "A system prompt" };
     private readonly Option<bool> _stream = new("--stream") { Description = "Print the answer as it arrives" };
-    private readonly Option<bool> _raw = new("--raw") { Description = "Print Bedrock's whole JSON response (what the how-to writes to output.json)" };
+    private readonly Option<bool> _raw = new("--raw") { Description = "Call InvokeModel (Claude's own body) and print Bedrock's whole JSON response (what the how-to writes to output.json)" };
+    private readonly Option<bool> _verbose = new("--verbose", "-v") { Description = "Print the model used and the token usage on stderr" };
 
     public BedrockAskCommand(CliHost host)
         : base(new Command("ask", "Ask Claude on Bedrock a question and print the answer"), host)
@@ -25,6 +29,7 @@ internal sealed class BedrockAskCommand : BedrockCommand
         Command.Options.Add(_system);
         Command.Options.Add(_stream);
         Command.Options.Add(_raw);
+        Command.Options.Add(_verbose);
         _maxTokens.Validators.Add(r =>
         {
             if (r.Tokens is [var t] && int.TryParse(t.Value, System.Globalization.CultureInfo.InvariantCulture, out var n) && n < 1)
@@ -54,7 +59,9 @@ internal sealed class BedrockAskCommand : BedrockCommand
             throw new KeymanException(ExitCodes.Usage, "No question to ask", "Pass it as an argument (keyman bedrock ask \"…\") or on stdin.");
         }
 
-        var request = AnthropicRequest.FromPrompt(question.Trim(), parse.GetValue(_maxTokens), parse.GetValue(_system));
+        var maxTokens = parse.GetValue(_maxTokens);
+        var system = parse.GetValue(_system);
+        question = question.Trim();
         if (parse.GetValue(_model) is { } chosen)
         {
             return await AskModelAsync(chosen);
@@ -71,30 +78,48 @@ internal sealed class BedrockAskCommand : BedrockCommand
         async Task<int> AskModelAsync(string modelId)
         {
             var output = context.Output;
+            if (parse.GetValue(_raw))
+            {
+                var result = await client.InvokeModelAsync(modelId, AnthropicRequest.FromPrompt(question, maxTokens, system), cancellationToken);
+                // Every byte of the JSON, into a file or pipe; on a terminal the model's words are shown, not obeyed.
+                output.WriteTextLine(result.RawJson);
+                Report(modelId, result.Message.StopReason, result.Message.Usage?.InputTokens, result.Message.Usage?.OutputTokens);
+                return ExitCodes.Success;
+            }
+
+            var request = ConverseRequest.FromPrompt(question, maxTokens, system);
             if (parse.GetValue(_stream))
             {
-                await foreach (var update in client.InvokeModelWithResponseStreamAsync(modelId, request, cancellationToken))
+                await foreach (var update in client.ConverseStreamAsync(modelId, request, cancellationToken))
                 {
-                    if (update is AnthropicTextDelta delta)
+                    if (update is ConverseTextDelta delta)
                     {
                         output.WriteText(delta.Text);
                     }
-                    else if (update is AnthropicStreamCompleted done)
+                    else if (update is ConverseStreamCompleted done)
                     {
                         output.WriteLine();
-                        context.Log.Debug($"stop_reason {done.StopReason}, {done.Usage.InputTokens} tokens in, {done.Usage.OutputTokens} out");
-                        WarnIfCut(done.StopReason, context.Log);
+                        Report(modelId, done.StopReason, done.Usage?.InputTokens, done.Usage?.OutputTokens);
                     }
                 }
 
                 return ExitCodes.Success;
             }
 
-            var result = await client.InvokeModelAsync(modelId, request, cancellationToken);
-            // The model's words are shown, not obeyed, on a terminal; --raw into a file or pipe keeps every byte.
-            output.WriteTextLine(parse.GetValue(_raw) ? result.RawJson : result.Message.Text);
-            WarnIfCut(result.Message.StopReason, context.Log);
+            var answer = await client.ConverseAsync(modelId, request, cancellationToken);
+            output.WriteTextLine(answer.Text);
+            Report(modelId, answer.StopReason, answer.Usage?.InputTokens, answer.Usage?.OutputTokens);
             return ExitCodes.Success;
+        }
+
+        void Report(string modelId, string? stopReason, int? inputTokens, int? outputTokens)
+        {
+            if (parse.GetValue(_verbose))
+            {
+                context.Log.Info(TokenUsage.Describe(modelId, inputTokens, outputTokens, client.Auth));
+            }
+
+            WarnIfCut(stopReason, context.Log);
         }
     }
 

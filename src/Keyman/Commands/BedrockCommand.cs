@@ -1,14 +1,13 @@
 using System.CommandLine;
 using Keyman.Cli.Console;
 using Keyman.Core;
-using Keyman.Core.Aws.Profiles;
 using Keyman.Core.Bedrock;
 
 namespace Keyman.Cli.Commands;
 
 /// <summary>
 /// A <c>keyman bedrock</c> subcommand: steps 4 and 5 of the how-to without jq or a JSON body. This base resolves the
-/// profile's credentials (the role chain included) and makes the client.
+/// profile's credentials (the role chain included), or takes the API key in AWS_BEARER_TOKEN_BEDROCK, and makes the client.
 /// </summary>
 internal abstract class BedrockCommand : KeymanCommand
 {
@@ -21,9 +20,10 @@ internal abstract class BedrockCommand : KeymanCommand
     /// <summary>The <c>bedrock</c> group with its subcommands.</summary>
     public static Command Group(CliHost host)
     {
-        var command = new Command("bedrock", "Use Amazon Bedrock with your AWS profile: list the Claude models, ask Claude");
+        var command = new Command("bedrock", "Use Amazon Bedrock with your AWS profile or a Bedrock API key: list the Claude models, ask a model, chat");
         command.Subcommands.Add(new BedrockModelsCommand(host).Command);
         command.Subcommands.Add(new BedrockAskCommand(host).Command);
+        command.Subcommands.Add(new BedrockChatCommand(host).Command);
         return command;
     }
 
@@ -31,8 +31,7 @@ internal abstract class BedrockCommand : KeymanCommand
 
     protected sealed override async Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
     {
-        var session = await new AwsProfiles(context.Environment, context.Log, context.Time, context.Http).ResolveAsync(parse.GetValue(Aws.Profile), parse.GetValue(Aws.Region), cancellationToken);
-        using var client = new BedrockClient(session, context.Environment, context.Log, context.Time, context.Http);
+        using var client = await BedrockConnection.OpenAsync(context, parse.GetValue(Aws.Profile), parse.GetValue(Aws.Region), cancellationToken);
         return await ExecuteAsync(parse, context, client, cancellationToken);
     }
 }
