@@ -57,6 +57,25 @@ public static class KeymanProcess
         }
     }
 
+    /// <summary>
+    /// Starts the binary and leaves it running (reup, serve): stdin and stdout are the caller's to use; stderr is
+    /// collected in the background and read with the returned function.
+    /// </summary>
+    public static (Process Process, Func<string> StdErr) Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> env)
+    {
+        var process = Process.Start(StartInfo(Binary, args, env, null))!;
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        return (process, () => Snapshot(stderr));
+    }
+
     public static Task<RunResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> env, params Answer[] answers) =>
         RunFileAsync(Binary, args, env, TimeSpan.FromSeconds(60), answers);
 
@@ -69,32 +88,7 @@ public static class KeymanProcess
 
     private static async Task<RunResult> RunCoreAsync(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, TimeSpan timeout, string? workingDirectory, Answer[] answers)
     {
-        var start = new ProcessStartInfo(file)
-        {
-            WorkingDirectory = workingDirectory ?? string.Empty,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // Start from a clean slate: nothing of the developer's own AWS or Okta setup may leak into a test.
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        foreach (var (key, value) in env)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
+        using var process = Process.Start(StartInfo(file, args, env, workingDirectory))!;
         // Prompts are matched against what a user would see: both streams, interleaved as they arrive.
         var screen = new StringBuilder();
         var stdoutText = new StringBuilder();
@@ -144,6 +138,37 @@ public static class KeymanProcess
 
         await stderrDone;
         return new RunResult(process.ExitCode, await stdout, Snapshot(stderr));
+    }
+
+    /// <summary>All streams redirected; nothing of the developer's own AWS setup leaks in (every AWS_ variable removed), NO_COLOR, then <paramref name="env"/>.</summary>
+    private static ProcessStartInfo StartInfo(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string> env, string? workingDirectory)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = workingDirectory ?? string.Empty,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Start from a clean slate: nothing of the developer's own AWS or Okta setup may leak into a test.
+        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(key);
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        return start;
     }
 
     private static string Snapshot(StringBuilder builder)
