@@ -53,6 +53,7 @@ internal static class KeymanCli
         root.Options.Add(new VersionOption("--version", "-V"));
         _ = new LoginCommand(root, host);
         root.Subcommands.Add(new ExecCommand(host).Command);
+        root.Subcommands.Add(new ServeCommand(host).Command);
         root.Subcommands.Add(new EnvCommand(host).Command);
         root.Subcommands.Add(new CredentialProcessCommand(host).Command);
         root.Subcommands.Add(new SetupProfileCommand(host).Command);

@@ -1,3 +1,4 @@
+using Keyman.Core.Aws;
 using Keyman.Core.Config;
 using Keyman.Core.Login;
 
@@ -13,7 +14,17 @@ public sealed class CredentialProcess(KeymanContext context)
     /// <summary>How long to wait for another credential-process of the same profile, which may be waiting for MFA.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(3);
 
-    public async Task<string> GetJsonAsync(string profile, KeymanConfig config, CancellationToken cancellationToken)
+    /// <summary>
+    /// True when the caller reads the output silently (Claude Code's awsCredentialExport): a new Okta sign-in then
+    /// fails at once when there is no terminal, instead of waiting for a push nobody knows about.
+    /// </summary>
+    public bool SignInNeedsTerminal { get; init; }
+
+    /// <summary>The credentials in <paramref name="format"/>, on one line.</summary>
+    public async Task<string> GetJsonAsync(string profile, KeymanConfig config, CredentialOutputFormat format, CancellationToken cancellationToken) =>
+        CredentialProcessCache.Output(await GetCredentialsAsync(profile, config, cancellationToken).ConfigureAwait(false), format);
+
+    public async Task<AwsCredentials> GetCredentialsAsync(string profile, KeymanConfig config, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(profile);
         var account = CredentialProcessCache.Account(profile, config, context.Environment);
@@ -30,7 +41,8 @@ public sealed class CredentialProcess(KeymanContext context)
                 return shared;
             }
 
-            using var flow = new LoginFlow(context) { WriteCredentialsFile = false };
+            context.Log.Info($"New AWS credentials needed for profile {profile}; signing in to Okta");
+            using var flow = new LoginFlow(context) { WriteCredentialsFile = false, SignInNeedsTerminal = SignInNeedsTerminal };
             var result = await flow.RunAsync(config with { Name = profile }, cancellationToken).ConfigureAwait(false);
             if (context.Secrets is { } store)
             {
@@ -46,11 +58,11 @@ public sealed class CredentialProcess(KeymanContext context)
                 }
             }
 
-            return CredentialProcessCache.ProcessOutput(result.Credentials);
+            return result.Credentials;
         }
     }
 
-    private async Task<string?> TryCacheAsync(string account, KeymanConfig config, CancellationToken cancellationToken)
+    private async Task<AwsCredentials?> TryCacheAsync(string account, KeymanConfig config, CancellationToken cancellationToken)
     {
         if (context.Secrets is not { } store)
         {
@@ -63,7 +75,7 @@ public sealed class CredentialProcess(KeymanContext context)
                 && CredentialProcessCache.IsFresh(entry, config, context.Time.GetUtcNow()))
             {
                 context.Log.Debug($"Cached credentials for {CredentialProcessCache.ProfileOf(account)} are valid until {entry.Credentials.ExpirationRfc3339}");
-                return CredentialProcessCache.ProcessOutput(entry.Credentials);
+                return entry.Credentials;
             }
         }
         catch (KeymanException e)

@@ -12,6 +12,16 @@ using Keyman.Core.Ui;
 
 namespace Keyman.Core.Delivery;
 
+/// <summary>What <c>keyman credential-process --format</c> prints.</summary>
+public enum CredentialOutputFormat
+{
+    /// <summary>credential_process's Version 1 JSON (the AWS SDKs).</summary>
+    Process,
+
+    /// <summary>{"Credentials":{…}}, what Claude Code's awsCredentialExport reads.</summary>
+    ClaudeExport,
+}
+
 /// <summary>
 /// The credential_process side of Keyman: the Version 1 JSON the AWS SDKs read, a cache of it in the secret store
 /// (service "keyman-credentials", account = "PROFILE|KEY", <see cref="Account"/>: the key is a hash of every setting
@@ -106,6 +116,34 @@ public static class CredentialProcessCache
         ArgumentNullException.ThrowIfNull(credentials);
         return Write(credentials, issuedAt: null, okta: null);
     }
+
+    /// <summary>{"Credentials":{"AccessKeyId","SecretAccessKey","SessionToken","Expiration"}} on one line (Claude Code's awsCredentialExport).</summary>
+    public static string ClaudeExportOutput(AwsCredentials credentials)
+    {
+        ArgumentNullException.ThrowIfNull(credentials);
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("Credentials");
+            WriteKeys(writer, credentials);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    public static string Output(AwsCredentials credentials, CredentialOutputFormat format) =>
+        format == CredentialOutputFormat.ClaudeExport ? ClaudeExportOutput(credentials) : ProcessOutput(credentials);
+
+    public static CredentialOutputFormat ParseFormat(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "process" or "version1" => CredentialOutputFormat.Process,
+        "claude-export" => CredentialOutputFormat.ClaudeExport,
+        _ => throw new KeymanException(ExitCodes.Usage, $"'{name}' is not a credential-process format Keyman knows",
+            "Use --format process (credential_process in ~/.aws/config) or --format claude-export (Claude Code's awsCredentialExport)."),
+    };
 
     public static string Serialize(Entry entry) => Write(entry.Credentials, entry.IssuedAt, entry.Okta);
 
@@ -210,10 +248,7 @@ public static class CredentialProcessCache
         {
             writer.WriteStartObject();
             writer.WriteNumber("Version", 1);
-            writer.WriteString("AccessKeyId", credentials.AccessKeyId);
-            writer.WriteString("SecretAccessKey", credentials.SecretAccessKey);
-            writer.WriteString("SessionToken", credentials.SessionToken);
-            writer.WriteString("Expiration", credentials.ExpirationRfc3339);
+            WriteKeys(writer, credentials);
             if (issuedAt is { } issued)
             {
                 writer.WriteString("IssuedAt", AwsCredentials.FormatRfc3339(issued));
@@ -232,5 +267,13 @@ public static class CredentialProcessCache
         }
 
         return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteKeys(Utf8JsonWriter writer, AwsCredentials credentials)
+    {
+        writer.WriteString("AccessKeyId", credentials.AccessKeyId);
+        writer.WriteString("SecretAccessKey", credentials.SecretAccessKey);
+        writer.WriteString("SessionToken", credentials.SessionToken);
+        writer.WriteString("Expiration", credentials.ExpirationRfc3339);
     }
 }

@@ -26,6 +26,24 @@ public static class CredentialVariables
     /// </summary>
     public static readonly IReadOnlyList<string> Cleared = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", Secrets.EncryptedFileStore.PassphraseVariable];
 
+    /// <summary>
+    /// Also removed from a child that gets the credential endpoint: static keys (SDKs prefer them), and the other ways to
+    /// name a container endpoint or its token, which SDKs read before AWS_CONTAINER_CREDENTIALS_FULL_URI.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ClearedForEndpoint =
+    [
+        .. Cleared, "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_CREDENTIAL_EXPIRATION",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    ];
+
+    /// <summary>The endpoint's URI and token, and both region variables.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ForEndpoint(CredentialServer server, string region)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentException.ThrowIfNullOrEmpty(region);
+        return [.. server.Variables, new("AWS_REGION", region), new("AWS_DEFAULT_REGION", region)];
+    }
+
     public static IReadOnlyList<KeyValuePair<string, string>> For(AwsCredentials credentials, string region)
     {
         ArgumentNullException.ThrowIfNull(credentials);

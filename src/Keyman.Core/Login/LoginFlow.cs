@@ -60,6 +60,9 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     /// <summary>False for commands that hand the credentials over another way (exec, env, credential-process).</summary>
     public bool WriteCredentialsFile { get; init; } = true;
 
+    /// <summary>True when nobody watches the output (claude-export): without a terminal, a new Okta sign-in fails at once.</summary>
+    public bool SignInNeedsTerminal { get; init; }
+
     public void Dispose()
     {
         _okta?.Dispose();
@@ -113,7 +116,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
 
         flows.Add(new ClassicSignInFlow(_authenticator));
         var chain = new SignInChain(flows, log);
-        _sessions = new OktaSessions(context, _okta, chain, baseUrl, username, config);
+        _sessions = new OktaSessions(context, _okta, chain, baseUrl, username, config) { SignInNeedsTerminal = SignInNeedsTerminal };
 
         // The Identity Engine's sign-in starts from the app's link: pick the app first when the config names it.
         AccountEntry? app = null;

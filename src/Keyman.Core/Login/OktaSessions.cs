@@ -29,6 +29,9 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
     /// <summary>The secret store account of an org's session: "https://acme.okta.com|jane@acme.com".</summary>
     public static string AccountFor(Uri baseUrl, string username) => $"{baseUrl.GetLeftPart(UriPartial.Authority)}|{username}";
 
+    /// <summary>True: a sign-in (password, MFA, push) without a terminal fails at once rather than wait unseen.</summary>
+    public bool SignInNeedsTerminal { get; init; }
+
     private bool PasswordCache => config.PasswordCache == true || config.PasswordReset == true;
 
     /// <summary>
@@ -76,6 +79,12 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
     private async Task<AppPage?> LoginAsync(CancellationToken cancellationToken)
     {
         var log = context.Log;
+        if (SignInNeedsTerminal && !context.Interaction.CanPrompt)
+        {
+            throw new KeymanException(ExitCodes.Usage, "The Okta session has ended and signing in again needs you (password or MFA), but no terminal is reachable",
+                "Run keyman in a terminal (e.g. keyman credential-process --profile NAME) to sign in; this call then answers from the cache.");
+        }
+
         string? cached = null;
         if (PasswordCache)
         {

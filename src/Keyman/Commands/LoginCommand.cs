@@ -71,23 +71,6 @@ internal sealed class LoginCommand(RootCommand root, CliHost host) : LoginFlowCo
         return exitCode;
     }
 
-    /// <summary>Ctrl-C already cancels <paramref name="token"/>; SIGTERM should stop reup just as cleanly.</summary>
-    private static CancellationTokenSource StopOnTerminate(CancellationToken token)
-    {
-        var source = CancellationTokenSource.CreateLinkedTokenSource(token);
-        if (!OperatingSystem.IsWindows())
-        {
-            var registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
-            {
-                c.Cancel = true;
-                source.Cancel();
-            });
-            source.Token.Register(registration.Dispose);
-        }
-
-        return source;
-    }
-
     private static async Task PrintConsoleUrlAsync(KeymanContext context, LoginResult result, KeymanConfig config, bool open, CancellationToken cancellationToken)
     {
         using var handler = context.Http.CreateHandler(ConsoleSignin.RetryPolicy, context.Log, context.Time, Keyman.Core.Http.HttpTarget.Aws);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Keyman.Cli.Console;
 using Keyman.Core;
 using Keyman.Core.Config;
@@ -63,16 +64,37 @@ internal abstract class LoginFlowCommand : KeymanCommand
     }
 
     /// <summary>Runs <paramref name="command"/> (no shell) with the credentials in its environment; returns its exit code.</summary>
-    protected async Task<int> RunChildAsync(IReadOnlyList<string> command, LoginResult result, KeymanContext context)
+    protected Task<int> RunChildAsync(IReadOnlyList<string> command, LoginResult result, KeymanContext context) =>
+        RunChildAsync(command, CredentialVariables.For(result.Credentials, result.Region), CredentialVariables.Cleared, context);
+
+    /// <summary>Runs <paramref name="command"/> (no shell) with <paramref name="variables"/> set and <paramref name="cleared"/> removed.</summary>
+    protected async Task<int> RunChildAsync(IReadOnlyList<string> command, IReadOnlyList<KeyValuePair<string, string>> variables,
+        IReadOnlyList<string> cleared, KeymanContext context)
     {
         context.Log.Info($"Running: {string.Join(' ', command)}");
-        var code = await ChildProcess.RunAsync(command, CredentialVariables.For(result.Credentials, result.Region), CredentialVariables.Cleared,
-            forwardInterrupt: !Host.InputIsTerminal, context.Log).ConfigureAwait(false);
+        var code = await ChildProcess.RunAsync(command, variables, cleared, forwardInterrupt: !Host.InputIsTerminal, context.Log).ConfigureAwait(false);
         if (code != 0)
         {
             context.Log.Debug($"{command[0]} exited with {code}");
         }
 
         return code;
+    }
+
+    /// <summary>Ctrl-C already cancels <paramref name="token"/>; SIGTERM should stop reup and serve just as cleanly.</summary>
+    protected static CancellationTokenSource StopOnTerminate(CancellationToken token)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(token);
+        if (!OperatingSystem.IsWindows())
+        {
+            var registration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c =>
+            {
+                c.Cancel = true;
+                source.Cancel();
+            });
+            source.Token.Register(registration.Dispose);
+        }
+
+        return source;
     }
 }

@@ -135,43 +135,13 @@ public sealed class KeychainDeliveryTests
         await using var __ = world;
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
 
-        var start = new ProcessStartInfo(KeymanProcess.Binary)
-        {
-            RedirectStandardInput = true, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
-            ArgumentList = { "-r", "--duration", "900" },
-        };
-        foreach (var key in start.Environment.Keys.Where(k => k.StartsWith("AWS_", StringComparison.Ordinal)).ToList())
-        {
-            start.Environment.Remove(key);
-        }
-
-        start.Environment["NO_COLOR"] = "1";
-        foreach (var (k, v) in world.Env)
-        {
-            start.Environment[k] = v;
-        }
-
         var clock = Stopwatch.StartNew();
-        using var process = Process.Start(start)!;
-        var stderr = new StringBuilder();
-        process.ErrorDataReceived += (_, e) =>
-        {
-            lock (stderr)
-            {
-                stderr.AppendLine(e.Data);
-            }
-        };
-        process.BeginErrorReadLine();
+        var (process, stderr) = KeymanProcess.Start(["-r", "--duration", "900"], world.Env);
+        using var ___ = process;
         await process.StandardInput.WriteLineAsync(World.Password);
         process.StandardInput.Close();
 
-        string Text()
-        {
-            lock (stderr)
-            {
-                return stderr.ToString();
-            }
-        }
+        string Text() => stderr();
 
         var firstSeq = 0L;
         var expiredSeq = 0L;
@@ -328,6 +298,72 @@ public sealed class KeychainDeliveryTests
         Assert.True(again.ExitCode == 0, again + "\n" + File.ReadAllText(errors));
         Assert.Equal(string.Empty, again.StdOut.Trim());
         Assert.Contains("\"Version\"", File.ReadAllText(output));
+    }
+
+    [Fact]
+    public async Task ClaudeExportPrintsTheCredentialsObjectFromTheSameCacheAsVersion1()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        var output = Path.Combine(world.Home, "out.json");
+        var errors = Path.Combine(world.Home, "err.log");
+
+        // Claude Code captures stdout silently: the sign-in shows on the terminal.
+        var command = $"'{KeymanProcess.Binary}' credential-process --profile claude --format claude-export </dev/null >'{output}' 2>'{errors}'";
+        var run = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
+            Answer.With("Password: ", World.Password));
+        Assert.True(run.ExitCode == 0, run + "\n" + File.ReadAllText(errors));
+        Assert.Contains("New AWS credentials needed for profile claude", run.StdOut);   // told on the terminal
+        string keyId;
+        using (var json = JsonDocument.Parse(File.ReadAllText(output)))
+        {
+            Assert.Equal(["Credentials"], json.RootElement.EnumerateObject().Select(p => p.Name));
+            var credentials = json.RootElement.GetProperty("Credentials");
+            Assert.Equal(["AccessKeyId", "SecretAccessKey", "SessionToken", "Expiration"], credentials.EnumerateObject().Select(p => p.Name));
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", credentials.GetProperty("Expiration").GetString());
+            keyId = credentials.GetProperty("AccessKeyId").GetString()!;
+            Assert.StartsWith("ASIA", keyId);
+        }
+
+        // Without a terminal, the cache answers: the same keys in both shapes, no Okta call.
+        var seq = await world.LastSeqAsync();
+        var export = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "claude", "--format", "claude-export"], world.Env, TimeSpan.FromSeconds(30));
+        var version1 = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "claude"], world.Env, TimeSpan.FromSeconds(30));
+        Assert.True(export.ExitCode == 0 && version1.ExitCode == 0, export + "\n" + version1);
+        using (var json = JsonDocument.Parse(export.StdOut))
+        {
+            Assert.Equal(keyId, json.RootElement.GetProperty("Credentials").GetProperty("AccessKeyId").GetString());
+        }
+
+        using (var json = JsonDocument.Parse(version1.StdOut))
+        {
+            Assert.Equal(keyId, json.RootElement.GetProperty("AccessKeyId").GetString());
+        }
+
+        Assert.Empty(await world.RequestsAsync("okta", seq));
+    }
+
+    [Fact]
+    public async Task ClaudeExportWithoutATerminalFailsAtOnceWhenOktaWouldNeedTheUser()
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
+        var seed = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        Assert.True(seed.ExitCode == 0, seed.ToString());
+        await world.PostControlAsync("sessions/expire");
+        var seq = await world.LastSeqAsync();
+
+        var clock = Stopwatch.StartNew();
+        var run = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "fresh", "--format", "claude-export"], world.Env, TimeSpan.FromSeconds(30));
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains("run keyman in a terminal", run.StdErr, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(string.Empty, run.StdOut);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(0, await AuthnCallsAsync(world, seq));
     }
 
     [Fact]

@@ -66,6 +66,25 @@ public static class KeymanProcess
         }
     }
 
+    /// <summary>
+    /// Starts the binary and leaves it running (reup, serve): stdin and stdout are the caller's to use; stderr is
+    /// collected in the background and read with the returned function.
+    /// </summary>
+    public static (Process Process, Func<string> StdErr) Start(IEnumerable<string> args, IReadOnlyDictionary<string, string> env)
+    {
+        var process = Process.Start(StartInfo(Binary, args, env, null))!;
+        var stderr = new StringBuilder();
+        process.ErrorDataReceived += (_, e) =>
+        {
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+        };
+        process.BeginErrorReadLine();
+        return (process, () => Snapshot(stderr));
+    }
+
     public static Task<RunResult> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string> env, params Answer[] answers) =>
         RunFileAsync(Binary, args, env, TimeSpan.FromSeconds(60), answers);
 

@@ -35,6 +35,9 @@ public sealed class AwsProfiles
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where assumed roles are cached (<see cref="AssumeRoleCache"/>); null: the AWS CLI's ~/.aws/cli/cache.</summary>
+    public string? RoleCacheDirectory { get; init; }
+
     /// <summary>The profile to use and why: --profile, else AWS_PROFILE, else "default".</summary>
     public static (string Name, string Origin) ProfileName(string? explicitProfile, IEnvironment environment)
     {
@@ -234,9 +237,19 @@ public sealed class AwsProfiles
         if (plan.Roles.Count > 0)
         {
             var sts = new StsClient(_environment, _log, _time, _pipeline) { MaxErrorRetry = MaxErrorRetry, Timeout = Timeout };
+            var cache = new AssumeRoleCache(RoleCacheDirectory ?? AssumeRoleCache.DefaultDirectory(_environment), _log, _time);
             foreach (var link in plan.Roles)
             {
-                credentials = await sts.AssumeRoleAsync(credentials, link, plan.Region, cancellationToken).ConfigureAwait(false);
+                if (cache.TryGet(link) is { } cached)
+                {
+                    credentials = cached;
+                    continue;
+                }
+
+                // The session name is fixed here so that the cache entry can name the session STS made.
+                var named = link with { RoleSessionName = link.RoleSessionName ?? $"keyman-{_time.GetUtcNow().ToUnixTimeSeconds()}" };
+                credentials = await sts.AssumeRoleAsync(credentials, named, plan.Region, cancellationToken).ConfigureAwait(false);
+                cache.Put(link, credentials, named.RoleSessionName!);
             }
         }
 

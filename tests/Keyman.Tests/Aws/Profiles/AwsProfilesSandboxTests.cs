@@ -61,6 +61,22 @@ public sealed class AwsProfilesSandboxTests : SandboxTestBase, IDisposable
     }
 
     [Fact]
+    public async Task A_second_resolve_takes_the_role_from_the_cache_without_calling_STS()
+    {
+        var developer = await LogInAsDeveloper();
+        var profiles = Write($"[default]\nregion = us-east-1\n\n[profile bedrock]\nrole_arn = {BedrockRole}\nsource_profile = default\nregion = us-east-1\n", developer);
+        var first = await profiles.ResolveAsync(null, null, CancellationToken.None);
+        var seq = (await Http.GetStringAsync("/_sandbox/requests?service=sts")).Length;
+
+        var second = await profiles.ResolveAsync(null, null, CancellationToken.None);
+
+        Assert.Equal(first.Credentials.AccessKeyId, second.Credentials.AccessKeyId);
+        Assert.Equal(seq, (await Http.GetStringAsync("/_sandbox/requests?service=sts")).Length);
+        Assert.True(File.Exists(Path.Combine(_home, ".aws", "cli", "cache", AssumeRoleCache.Key(new AwsRoleLink("bedrock", BedrockRole, "default", null, null, null)) + ".json")));
+        Assert.Contains(_log.Lines, l => l.Message.StartsWith($"Using the cached session for {BedrockRole}", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Trust_policy_refusal_names_both_roles()
     {
         var developer = await LogInAsDeveloper();

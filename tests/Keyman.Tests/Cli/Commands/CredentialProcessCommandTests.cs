@@ -34,6 +34,30 @@ public sealed class CredentialProcessCommandTests
     }
 
     [Fact]
+    public async Task ClaudeExportPrintsTheCredentialsObjectFromTheSameCache()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
+        cli.TerminalInput = CliTestHost.Password + "\n";
+
+        var code = await cli.RunAsync(["credential-process", "--profile", "work", "--format", "claude-export"]);
+
+        Assert.True(code == 0, cli.ToString());
+        using var json = JsonDocument.Parse(cli.Out);
+        var credentials = json.RootElement.GetProperty("Credentials");
+        Assert.StartsWith("ASIA", credentials.GetProperty("AccessKeyId").GetString(), StringComparison.Ordinal);
+        Assert.False(json.RootElement.TryGetProperty("Version", out _));
+        Assert.Equal(4, credentials.EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task AnUnknownFormatIsAUsageError()
+    {
+        await using var cli = await CliTestHost.OfflineAsync();
+
+        Assert.Equal(2, await cli.RunAsync("credential-process", "--profile", "work", "--format", "yaml"));
+    }
+
+    [Fact]
     public async Task TheProfileIsRequired()
     {
         await using var cli = await CliTestHost.OfflineAsync();
