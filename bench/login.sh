@@ -4,6 +4,7 @@
 # own time on the same requests (the `elapsedMs` of its request log), and the peak RSS (`/usr/bin/time -f %M`).
 #   bash bench/login.sh [BINARY…]    # default: artifacts/publish/keyman; several binaries = side by side, same sandbox
 #   RUNS=30 bash bench/login.sh /tmp/keyman-before artifacts/publish/keyman
+#   ENGINE=oie bash bench/login.sh   # the same login on an Okta Identity Engine org (IDX from the terminal)
 # Needs hyperfine, jq, curl and GNU time (apt-get install hyperfine jq curl time).
 # Each run gets a fresh TOTP code: before it, hyperfine's --prepare moves the sandbox clock on by one 30 s step (a
 # code can be used once per step) and asks the sandbox for the current code (GET /_sandbox/totp), so the code
@@ -22,14 +23,19 @@ if [ "${#bins[@]}" -eq 0 ]; then
 fi
 
 source scripts/lib/sandbox.sh
-start_sandbox
+engine=${ENGINE:-classic}
+case "$engine" in
+  classic) start_sandbox; app=0oa1dev2AbCdEfGh/272 ;;
+  oie) start_sandbox --scenario src/Keyman.Sandbox/scenarios/oie.json; app=0oa1oieDevAbCdEfG/272 ;;
+  *) echo "ENGINE must be classic or oie, not '$engine'" >&2; exit 2 ;;
+esac
 
 user=jane@example.com
 mkdir -p "$work/home/.config"
 cat >"$work/home/.config/aws_okta_keyman.yml" <<YAML
 org: $url
 username: $user
-appid: 0oa1dev2AbCdEfGh/272
+appid: $app
 YAML
 export HOME="$work/home" AWS_ENDPOINT_URL_STS="$url" NO_COLOR=1
 
@@ -47,6 +53,8 @@ chmod +x "$work/prepare"
 last_seq() { curl -sf "$http_url/_sandbox/requests" | jq '[.[].seq] | max // 0'; }
 # Sandbox time (ms) of the requests after seq $1, divided by the number of logins $2.
 sandbox_ms() { curl -sf "$http_url/_sandbox/requests?after=$1" | jq --argjson n "$2" '[.[].elapsedMs] | add / $n'; }
+# Requests per login after seq $1 over $2 logins (the control endpoints /_sandbox/* not counted).
+requests_per_login() { curl -sf "$http_url/_sandbox/requests?after=$1" | jq --argjson n "$2" '[.[] | select(.path | startswith("/_sandbox") | not)] | length / $n'; }
 
 factor="GOOGLE token:software:totp"
 "$work/prepare"
@@ -60,17 +68,18 @@ for bin in "${bins[@]}"; do
     "$bin --factor '$factor' < $work/answers" >&2
   wall=$(jq '.results[0].median * 1000' "$work/h.json")
   server=$(sandbox_ms "$before" $((warmup + runs)))
+  requests=$(requests_per_login "$before" $((warmup + runs)))
   rss=0
   for _ in 1 2 3 4 5; do
     "$work/prepare"
     kib=$(/usr/bin/time -f %M "$bin" --factor "$factor" <"$work/answers" 2>&1 >/dev/null | tail -1)
     [ "$kib" -gt "$rss" ] && rss=$kib
   done
-  rows+=("$(jq -rn --arg b "$bin" --argjson w "$wall" --argjson s "$server" --argjson r "$rss" \
-    '"| \($b) | \($w*10|round/10) | \($s*10|round/10) | \(($w-$s)*10|round/10) | \($r/1024*10|round/10) |"')")
+  rows+=("$(jq -rn --arg b "$bin" --argjson w "$wall" --argjson s "$server" --argjson r "$rss" --argjson q "$requests" \
+    '"| \($b) | \($q*10|round/10) | \($w*10|round/10) | \($s*10|round/10) | \(($w-$s)*10|round/10) | \($r/1024*10|round/10) |"')")
 done
 echo
-echo "whole TOTP login over TLS, median of $runs runs (after $warmup warm-up), peak RSS = max of 5 runs"
-echo "| binary | wall ms | sandbox ms | overhead ms (target < 25) | peak RSS MiB (target <= 25) |"
-echo "|---|---:|---:|---:|---:|"
+echo "whole TOTP login over TLS ($engine org), median of $runs runs (after $warmup warm-up), peak RSS = max of 5 runs"
+echo "| binary | requests | wall ms | sandbox ms | overhead ms (target < 25) | peak RSS MiB (target <= 25) |"
+echo "|---|---:|---:|---:|---:|---:|"
 printf '%s\n' "${rows[@]}"
