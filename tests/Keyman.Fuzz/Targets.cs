@@ -265,8 +265,9 @@ internal static class Targets
         using var handler = new ScriptedHandler(input);
         using var pipeline = new HttpPipeline(transport: handler);
         using var client = new OktaClient(new Uri(OktaOrg), pipeline, NullLog.Instance, TimeProvider.System, new OktaClientOptions { MaxAttempts = 1 });
-        var duo = new DuoAuthenticator(client, new AnsweringInteraction(), NullLog.Instance, TimeProvider.System,
-            new MfaOptions { PushTimeout = TimeSpan.Zero, PushPollInterval = TimeSpan.Zero, MaxCodeAttempts = 2 });
+        // Up to ten polls a wait, on a clock that jumps instead of sleeping.
+        var duo = new DuoAuthenticator(client, new AnsweringInteraction(), NullLog.Instance, new JumpingTime(),
+            new MfaOptions { PushTimeout = TimeSpan.FromSeconds(10), PushPollInterval = TimeSpan.FromSeconds(1), MaxCodeAttempts = 2 });
         await call(duo).ConfigureAwait(false);
     }
 
