@@ -153,7 +153,112 @@ internal static class Seeds
         yield return Text("aws-ini", "credentials.ini", "\uFEFF[default]\r\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\r\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\r\naws_session_token = FwoG\r\nx_security_token_expires = 2030-01-01T00:00:00Z\r\n\r\n[proc]\r\ncredential_process = keyman credential-process --profile proc\r\n");
 
         yield return Text("credentials-file", "two-profiles.ini", "# written by hand\n[default]\naws_access_key_id = AKIAOLD\naws_secret_access_key = old\n\n# the dev profile\n[dev]\naws_access_key_id = AKIADEV\nregion = eu-west-1\ns3 =\n  addressing_style = path\n");
+        foreach (var seed in DuoSeeds().Concat(DeviceSeeds()))
+        {
+            yield return seed;
+        }
+
         yield return Text("credentials-file", "crlf-bom.ini", "\uFEFF[other]\r\naws_access_key_id = AKIAOTHER\r\n[default]\r\nkey=value\r\n[default]\r\ndup=1");
+    }
+
+    private const string DuoHost = "https://api-1234abcd.duosecurity.com";
+
+    private const string DuoPluginPage = """
+        <html><body><form id="plugin_form" method="POST" action="/frame/frameless/v4/auth?sid=frameless-1&amp;tx=TX1">
+        <input type="hidden" name="tx" value="TX1"><input type="hidden" name="_xsrf" value="XSRF1"><input type="hidden" name="screen_resolution_width" value="1280">
+        </form></body></html>
+        """;
+
+    private const string DuoLoginPage = """
+        <html><body><form id="login-form" action="/frame/prompt" method="post">
+        <input type="hidden" name="sid" value="frameless-1"><input type="hidden" name="_xsrf" value="XSRF1">
+        <input type="hidden" name="preferred_device" value="phone2"><input type="hidden" name="itype" value="okta">
+        <select name="device"><option value="phone1">Android (+X XXX-XXX-0001)</option><option value="phone2">iOS (+X XXX-XXX-0002)</option></select>
+        </form></body></html>
+        """;
+
+    /// <summary>One scripted Duo conversation (see ScriptedHandler): the answers in the order Keyman asks.</summary>
+    private static string Conversation(params string[] answers) => string.Join("\n~~~\n", answers);
+
+    private static IEnumerable<(string Target, string Name, byte[] Content)> DuoSeeds()
+    {
+        static (string, string, byte[]) Text(string name, string content) => ("duo", name, Encoding.UTF8.GetBytes(content));
+
+        // Duo Web's frame (Identity Engine): frame page, login form, prompt, status polls, the signed result.
+        yield return Text("frame-push.txt", Conversation(
+            DuoPluginPage,
+            DuoLoginPage,
+            """{"stat":"OK","response":{"txid":"TXID1"}}""",
+            """{"stat":"OK","response":{"status_code":"pushed","status":"Pushed a login request to your device...","step_up_code":"123"}}""",
+            """{"stat":"OK","response":{"status_code":"allow","status":"Success. Logging you in...","result":"SUCCESS","reason":"user_approved","result_url":"/frame/status/TXID1"}}""",
+            """{"stat":"OK","response":{"cookie":"AUTH|amFuZQ==|1700000000|sig","parent":"https://acme.okta.com/"}}"""));
+        yield return Text("frame-passcode-denied.txt", Conversation(
+            DuoPluginPage,
+            DuoLoginPage,
+            """{"stat":"OK","response":{"txid":"TXID2"}}""",
+            """{"stat":"OK","response":{"status_code":"deny","status":"Incorrect passcode. Please try again.","result":"FAILURE","reason":"invalid_passcode"}}""",
+            """{"stat":"FAIL","code":40002,"message":"Invalid passcode","message_enum":57}"""));
+        yield return Text("frame-call-risk.txt", Conversation(
+            DuoPluginPage,
+            DuoLoginPage,
+            """{"stat":"OK","response":{"txid":"TXID3","risk_based_factor_selection_data":{"step_up_code":4711}}}""",
+            """{"stat":"OK","response":{"status_code":"answered","status":"Answered. Press any key on your phone to log in."}}""",
+            """{"stat":"OK","response":{"status_code":"allow","cookie":"AUTH|amFuZQ==|1700000000|sig"}}"""));
+
+        // Okta Classic: the IdP link redirects to Duo, the frameless prompt, Duo's exit back to Okta's callback and its sid.
+        yield return Text("classic-push.txt", Conversation(
+            "HTTP 302 " + DuoHost + "/oauth/v1/authorize?response_type=code&client_id=DI1&request=eyJ.x.y",
+            "HTTP 302 /frame/frameless/v4/auth?sid=frameless-1&tx=TX1 _dtc=duo-cookie; Path=/; Secure\n",
+            DuoPluginPage,
+            "HTTP 302 /frame/v4/auth/prompt?sid=frameless-1\n",
+            DuoLoginPage,
+            """{"stat":"OK","response":{"txid":"TXID1"}}""",
+            """{"stat":"OK","response":{"status_code":"allow","status":"Success. Logging you in...","post_auth_action":"OIDC_EXIT"}}""",
+            "HTTP 302 https://acme.okta.com/oauth2/v1/authorize/callback?state=S1&code=C1\n",
+            "HTTP 302 https://acme.okta.com/app/UserHome sid=102sessionEXAMPLE; Path=/; Secure; HttpOnly\n"));
+        yield return Text("classic-not-enrolled.txt", Conversation(
+            "HTTP 302 " + DuoHost + "/oauth/v1/authorize?response_type=code",
+            """<html><body><h1>Protect your account</h1><a href="/frame/enroll">Start enrollment</a></body></html>"""));
+
+        // Duo's single-page prompt (2026): data-akey/data-authkey, then JSON under /prompt/{akey}/.
+        yield return Text("single-page-push.txt", Conversation(
+            "HTTP 302 " + DuoHost + "/oauth/v1/authorize?response_type=code",
+            """<html><body><div id="app" data-akey="DAK1EXAMPLE" data-authkey="authkey-1" data-xsrf="x"></div><script src="/prompt/app.js"></script></body></html>""",
+            """{"stat":"OK","response":{}}""",
+            """{"stat":"OK","response":{"trust_state":"undecided"}}""",
+            """{"stat":"OK","response":{"auth_factors_context":{"available_unified_auth_factors":{"factors":[{"factor_type":"push","device_info":{"pkey":"DPK1","name":"iPhone"}},{"factor_type":"phone_call","phone_info":{"pkey":"DPK2","name":"Mobile","end_of_number":"0002"}},{"factor_type":"mobile_otp"}]}}}}""",
+            """{"stat":"OK","response":{"push_txid":"PTX1","step_up_code":"482"}}""",
+            """{"stat":"OK","response":{"result":{"result":"WAITING","status_code":"pushed"}}}""",
+            """{"stat":"OK","response":{"result":{"result":"SUCCESS","status_code":"allow","reason":"user_approved"}}}""",
+            """{"stat":"OK","response":{"url":"https://acme.okta.com/oauth2/v1/authorize/callback?state=S1&code=C1"}}""",
+            "HTTP 302 https://acme.okta.com/app/UserHome sid=102sessionEXAMPLE; Path=/\n"));
+        yield return Text("single-page-call-fail.txt", Conversation(
+            "HTTP 302 " + DuoHost + "/oauth/v1/authorize?response_type=code",
+            """<html><body><div data-akey="DAK1EXAMPLE" data-authkey="authkey-1"></div></body></html>""",
+            """{"stat":"OK"}""",
+            """{"stat":"FAIL","message":"evaluation unavailable"}""",
+            """{"stat":"OK","response":{"available_unified_auth_factors":{"factors":[{"factor_type":"phone_call","phone_info":{"pkey":"DPK2","end_of_number":"0002"}}]}}}""",
+            """{"stat":"OK","response":{"txid":"CTX1"}}""",
+            """{"stat":"OK","response":{"result":"CALLING"}}""",
+            """{"stat":"OK","response":{"result":"FAILURE","status":"The call was not answered"}}"""));
+    }
+
+    private static IEnumerable<(string Target, string Name, byte[] Content)> DeviceSeeds()
+    {
+        static (string, string, byte[]) Text(string name, string content) => ("device-json", name, Encoding.UTF8.GetBytes(content));
+
+        yield return Text("authorize.json", """{"device_code":"4cWx1EXAMPLEdeviceCode","user_code":"QWPZ-RDJN","verification_uri":"https://acme.okta.com/activate","verification_uri_complete":"https://acme.okta.com/activate?user_code=QWPZ-RDJN","expires_in":600,"interval":5}""");
+        yield return Text("tokens.json", """{"token_type":"Bearer","expires_in":3600,"access_token":"eyJraWQiOiJ.access.sig","scope":"openid okta.apps.sso okta.apps.read okta.users.read.self","id_token":"eyJraWQiOiJ.id.sig"}""");
+        yield return Text("web-sso-token.json", """{"token_type":"N_A","expires_in":300,"access_token":"eyJraWQiOiJ.websso.sig","issued_token_type":"urn:okta:oauth:token-type:web_sso_token"}""");
+        yield return Text("pending.json", """{"error":"authorization_pending","error_description":"The device authorization is pending. Please try again later."}""");
+        yield return Text("slow-down.json", """{"error":"slow_down","error_description":"Slow down the polling frequency. Please try again later."}""");
+        yield return Text("access-denied.json", """{"error":"access_denied","error_description":"The resource owner or authorization server denied the request."}""");
+        yield return Text("expired.json", """{"error":"expired_token","error_description":"The device code has expired."}""");
+        yield return Text("invalid-client.json", """{"error":"invalid_client","error_description":"Invalid value for 'client_id' parameter."}""");
+        yield return Text("exchange-scope.json", """{"error":"invalid_grant","error_description":"The 'actor_token' must have the 'okta.apps.sso' scope to request a 'web_sso_token'."}""");
+        yield return Text("exchange-assurance.json", """{"error":"invalid_grant","error_description":"The web SSO token assurance requirements are not met."}""");
+        yield return Text("string-numbers.json", """{"device_code":"d","user_code":"u","verification_uri":"http://127.0.0.1:8080/activate","expires_in":"600","interval":"5"}""");
+        yield return Text("sso-error.html", """<html><head><title>Acme - Error</title></head><body><div class="error-content"><h1>403 - Forbidden</h1><p>The 'web_sso_token' is invalid.</p></div></body></html>""");
     }
 
     private static byte[] Stream(params string[] events) =>

@@ -10,6 +10,8 @@ using Keyman.Core.Bedrock;
 using Keyman.Core.Config;
 using Keyman.Core.Http;
 using Keyman.Core.Okta;
+using Keyman.Core.Okta.Device;
+using Keyman.Core.Okta.Duo;
 using Keyman.Core.Okta.Idx;
 
 namespace Keyman.Fuzz;
@@ -35,6 +37,8 @@ internal static class Targets
         ["credentials-file"] = CredentialsFileWrite,
         ["idx-json"] = IdxJson,
         ["signin-page"] = SignInPage,
+        ["duo"] = Duo,
+        ["device-json"] = DeviceJson,
     };
 
     /// <summary>
@@ -238,6 +242,53 @@ internal static class Targets
         _ = CredentialsFile.ReadProfile(path, "default");
         CredentialsFile.WriteProfile(path, "dev", values, merge: true);
         _ = CredentialsFile.ReadProfile(path, "dev");
+    }
+
+    /// <summary>
+    /// Duo's pages and JSON answers, as a scripted conversation (<see cref="ScriptedHandler"/>: the input's parts answer the
+    /// requests in turn): Duo Web's frame for the Identity Engine, and Okta Classic's Universal Prompt (form-based or
+    /// single-page), each with push, call and passcode.
+    /// </summary>
+    private static void Duo(byte[] input)
+    {
+        foreach (var method in DuoMethods.All)
+        {
+            Await(() => WithDuo(input, duo => duo.SignFrameAsync("api-1234abcd.duosecurity.com", "TX|dGVzdA==|sig:APP|YXBw|sig", method, CancellationToken.None)));
+            Await(() => WithDuo(input, duo => duo.SignInAsync(new Uri(OktaOrg + "/sso/idps/0oaDuoIdp?stateToken=00state"), method, CancellationToken.None)));
+        }
+
+        Await(() => WithDuo(input, duo => duo.StepUpAsync(new Uri(OktaOrg + "/sso/idps/0oaDuoIdp?stateToken=00state"), DuoMethod.Push, CancellationToken.None)));
+    }
+
+    private static async Task WithDuo(byte[] input, Func<DuoAuthenticator, Task> call)
+    {
+        using var handler = new ScriptedHandler(input);
+        using var pipeline = new HttpPipeline(transport: handler);
+        using var client = new OktaClient(new Uri(OktaOrg), pipeline, NullLog.Instance, TimeProvider.System, new OktaClientOptions { MaxAttempts = 1 });
+        // Up to ten polls a wait, on a clock that jumps instead of sleeping.
+        var duo = new DuoAuthenticator(client, new AnsweringInteraction(), NullLog.Instance, new JumpingTime(),
+            new MfaOptions { PushTimeout = TimeSpan.FromSeconds(10), PushPollInterval = TimeSpan.FromSeconds(1), MaxCodeAttempts = 2 });
+        await call(duo).ConfigureAwait(false);
+    }
+
+    /// <summary>The device authorization flow's answers: device/authorize, the token polls (errors and tokens), the token exchange, /login/token/sso.</summary>
+    private static void DeviceJson(byte[] input)
+    {
+        foreach (var status in new[] { HttpStatusCode.OK, HttpStatusCode.BadRequest, HttpStatusCode.Unauthorized })
+        {
+            using var handler = new FixedResponseHandler(input, status, "application/json");
+            using var pipeline = new HttpPipeline(transport: handler);
+            using var okta = new OktaClient(new Uri(OktaOrg), pipeline, NullLog.Instance, TimeProvider.System, new OktaClientOptions { MaxAttempts = 1 });
+            var time = new JumpingTime();
+            var device = new DeviceAuthorizationClient(okta, NullLog.Instance, time);
+            DeviceAuthorization? authorization = null;
+            Await(async () => authorization = await device.AuthorizeAsync("0oaClientId", CancellationToken.None).ConfigureAwait(false));
+            authorization ??= new DeviceAuthorization("device-code", "ABCD-EFGH", new Uri(OktaOrg + "/activate"), null, time.GetUtcNow().AddSeconds(30), TimeSpan.FromSeconds(5));
+            Await(() => device.WaitForApprovalAsync("0oaClientId", authorization, CancellationToken.None));
+            var tokens = new DeviceTokens("access-token", "id-token", time.GetUtcNow().AddHours(1));
+            Await(() => device.ExchangeForWebSsoTokenAsync("0oaClientId", tokens, "0oa1awsApp", CancellationToken.None));
+            Await(() => device.GetAppPageAsync("web-sso-token", CancellationToken.None));
+        }
     }
 
     /// <summary>Runs one call; Keyman's own exception is one of its answers.</summary>

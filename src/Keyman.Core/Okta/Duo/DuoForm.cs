@@ -17,7 +17,12 @@ internal sealed record DuoForm(Uri Action, List<KeyValuePair<string, string>> Fi
         }
 
         var actionText = form.GetAttribute("action");
-        var action = string.IsNullOrWhiteSpace(actionText) ? pageUrl : new Uri(pageUrl, actionText.Trim());
+        var action = pageUrl;
+        if (!string.IsNullOrWhiteSpace(actionText) && !Uri.TryCreate(pageUrl, actionText.Trim(), out action))
+        {
+            return null;
+        }
+
         var fields = form.QuerySelectorAll("input[name]")
             .Where(i => !string.Equals(i.GetAttribute("type"), "submit", StringComparison.OrdinalIgnoreCase))
             .Select(i => new KeyValuePair<string, string>(i.GetAttribute("name")!, i.GetAttribute("value") ?? string.Empty))

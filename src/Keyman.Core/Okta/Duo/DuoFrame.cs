@@ -24,9 +24,9 @@ internal static class DuoFrame
     {
         var (_, app) = Split(signedToken);
         var cookie = verdict["cookie"];
-        if (cookie is null && verdict["result_url"] is { Length: > 0 } resultUrl)
+        if (cookie is null && verdict["result_url"] is { Length: > 0 } resultUrl && Uri.TryCreate(browser.Duo(string.Empty), resultUrl.TrimStart('/'), out var resultAt))
         {
-            var page = await browser.PostFormAsync(browser.Duo(resultUrl.TrimStart('/')), [new("sid", sid)], follow: false, "application/json", cancellationToken).ConfigureAwait(false);
+            var page = await browser.PostFormAsync(resultAt, [new("sid", sid)], follow: false, "application/json", cancellationToken).ConfigureAwait(false);
             var answer = DuoJson.Parse(page, "the result");
             cookie = answer.Ok ? answer["cookie"] : null;
         }

@@ -38,9 +38,24 @@ internal sealed record DuoJson(bool Ok, string? Message, string? MessageEnum, IR
 
             return new DuoJson(string.Equals(stat, "OK", StringComparison.OrdinalIgnoreCase), Text(root, "message"), Text(root, "message_enum"), values);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // InvalidOperationException: valid JSON whose strings hold an unpaired surrogate escape (\ud800), which no string can.
             throw new KeymanException(ExitCodes.MfaFailed, $"Duo's answer to {step} is not the JSON Keyman expects (HTTP {(int)page.Status})",
+                "Duo may have changed its prompt; choose another MFA factor and report this with --debug output.", e);
+        }
+    }
+
+    /// <summary>A string or number as text; one holding an unpaired surrogate escape (valid JSON, not a valid string) makes the answer unreadable.</summary>
+    internal static string Value(JsonElement value, string step)
+    {
+        try
+        {
+            return value.ToString();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new KeymanException(ExitCodes.MfaFailed, $"Duo's answer to {step} holds text Keyman cannot read",
                 "Duo may have changed its prompt; choose another MFA factor and report this with --debug output.", e);
         }
     }
