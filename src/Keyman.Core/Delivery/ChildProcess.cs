@@ -49,66 +49,107 @@ public static partial class ChildProcess
             start.Environment[name] = value;
         }
 
-        Process process;
+        // The handlers are in place before the child starts: a signal that comes while it starts is held and passed on
+        // once it runs, instead of reaching Keyman's own handlers and leaving the child running (a race seen under load).
+        var target = new SignalTarget();
+        var registrations = new List<PosixSignalRegistration>();
         try
         {
-            process = Process.Start(start) ?? throw new Win32Exception("the process did not start");
-        }
-        catch (Win32Exception e)
-        {
-            var notFound = e.NativeErrorCode == 2 || e.Message.Contains("No such file", StringComparison.OrdinalIgnoreCase);
-            throw new KeymanException(
-                notFound ? ExitCodes.CommandNotFound : ExitCodes.CommandNotExecutable,
-                $"Cannot run '{command[0]}': {e.Message}",
-                notFound
-                    ? "Check the program name and PATH. Keyman runs the command without a shell; for shell syntax use e.g. -C \"sh -c '…'\"."
-                    : "Check that the file is executable.",
-                e);
-        }
+            if (!OperatingSystem.IsWindows())
+            {
+                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => target.Forward(c, 15)));
+                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => target.Forward(c, 1)));
+                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => target.Forward(c, 3)));
+            }
 
-        using (process)
-        {
-            log.Debug($"Started {program} (pid {process.Id}) with the AWS credentials in its environment");
-            var registrations = new List<PosixSignalRegistration>();
+            registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
+            {
+                if (forwardInterrupt && !OperatingSystem.IsWindows())
+                {
+                    target.Forward(c, 2);
+                }
+                else
+                {
+                    c.Cancel = true;
+                }
+            }));
+
+            Process process;
             try
             {
-                if (!OperatingSystem.IsWindows())
-                {
-                    registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => Forward(c, process, 15)));
-                    registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => Forward(c, process, 1)));
-                    registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => Forward(c, process, 3)));
-                }
+                process = Process.Start(start) ?? throw new Win32Exception("the process did not start");
+            }
+            catch (Win32Exception e)
+            {
+                var notFound = e.NativeErrorCode == 2 || e.Message.Contains("No such file", StringComparison.OrdinalIgnoreCase);
+                throw new KeymanException(
+                    notFound ? ExitCodes.CommandNotFound : ExitCodes.CommandNotExecutable,
+                    $"Cannot run '{command[0]}': {e.Message}",
+                    notFound
+                        ? "Check the program name and PATH. Keyman runs the command without a shell; for shell syntax use e.g. -C \"sh -c '…'\"."
+                        : "Check that the file is executable.",
+                    e);
+            }
 
-                registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, c =>
-                {
-                    if (forwardInterrupt && !OperatingSystem.IsWindows())
-                    {
-                        Forward(c, process, 2);
-                    }
-                    else
-                    {
-                        c.Cancel = true;
-                    }
-                }));
+            using (process)
+            {
+                log.Debug($"Started {program} (pid {process.Id}) with the AWS credentials in its environment");
+                target.Started(process);
 
                 // The child decides when to stop; Keyman's own cancellation only stops waiting once the child is gone.
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                return process.ExitCode;
             }
-            finally
+        }
+        finally
+        {
+            foreach (var registration in registrations)
             {
-                foreach (var registration in registrations)
-                {
-                    registration.Dispose();
-                }
+                registration.Dispose();
             }
-
-            return process.ExitCode;
         }
     }
 
-    private static void Forward(PosixSignalContext context, Process process, int signal)
+    /// <summary>Where signals go: the child once it runs; until then they are held (the last one wins).</summary>
+    private sealed class SignalTarget
     {
-        context.Cancel = true;
+        private readonly Lock _gate = new();
+        private Process? _process;
+        private int _held;
+
+        public void Forward(PosixSignalContext context, int signal)
+        {
+            context.Cancel = true;
+            lock (_gate)
+            {
+                if (_process is null)
+                {
+                    _held = signal;
+                    return;
+                }
+            }
+
+            Send(_process, signal);
+        }
+
+        public void Started(Process process)
+        {
+            int held;
+            lock (_gate)
+            {
+                _process = process;
+                held = _held;
+            }
+
+            if (held != 0)
+            {
+                Send(process, held);
+            }
+        }
+    }
+
+    private static void Send(Process process, int signal)
+    {
         try
         {
             if (!process.HasExited)
