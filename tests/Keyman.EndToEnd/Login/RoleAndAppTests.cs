@@ -22,7 +22,7 @@ public sealed class RoleAndAppTests
     {
         await using var world = await NomfaAsync($"appid: {MultiApp}");
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With(@"(?s)Multiple AWS roles found; please select one.*Selection: $", "4"),
             Answer.With(@"(?s)not one of the listed numbers.*Selection: $", "-1"),
             Answer.Pick(@"(?s)not one of the listed numbers.*Selection: $", "team/Admin"));
@@ -46,7 +46,7 @@ public sealed class RoleAndAppTests
     public async Task FiltersPickTheRoleWithoutAMenu(string[] args, string arn)
     {
         await using var world = await NomfaAsync($"appid: {MultiApp}");
-        var run = await world.RunAsync(args, Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(args, Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain("Multiple AWS roles", run.StdErr);
         Assert.Equal(arn, AssumedArn(run));
@@ -57,7 +57,7 @@ public sealed class RoleAndAppTests
     {
         await using var world = await NomfaAsync($"appid: {MultiApp}");
         var run = await world.RunAsync(["-ac", "111111111111"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Multiple AWS roles found.*Selection: $", "ReadOnly"));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain("222222222222", run.StdErr);
@@ -68,7 +68,7 @@ public sealed class RoleAndAppTests
     public async Task NoMatchingRoleListsTheRolesThereAre()
     {
         await using var world = await NomfaAsync($"appid: {MultiApp}", "role: admin");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.Equal(21, run.ExitCode);
         Assert.Contains("No role matches --role admin", run.StdErr);
         Assert.Contains("222222222222/team/Admin", run.StdErr);
@@ -79,7 +79,7 @@ public sealed class RoleAndAppTests
     public async Task RoleFirstAttributeOrderWorksToo()
     {
         await using var world = await NomfaAsync("appid: 0oa3roleFirstAbC/272", "role: Deployer");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(run));
     }
@@ -89,7 +89,7 @@ public sealed class RoleAndAppTests
     {
         await using var world = await NomfaAsync();
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Select an AWS account.*Selection: $", "AWS Dev"));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("No app ID provided; select from available AWS accounts", run.StdErr);
@@ -110,12 +110,12 @@ public sealed class RoleAndAppTests
             $"    appid: {MultiApp}");
 
         var menu = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Select an AWS account.*Selection: $", "Dev"));
         Assert.True(menu.ExitCode == 0, menu.ToString());
         Assert.Contains("Using account: Dev / 0oa1dev2AbCdEfGh/272", menu.StdErr);
 
-        var named = await world.RunAsync(["--account", "Multi", "--role", "Deployer", "-n", "multi"], Answer.With("Password: $", World.Password));
+        var named = await world.RunAsync(["--account", "Multi", "--role", "Deployer", "-n", "multi"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(named.ExitCode == 0, named.ToString());
         Assert.DoesNotContain("Select an AWS account", named.StdErr);
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(named));
@@ -129,7 +129,7 @@ public sealed class RoleAndAppTests
         await using var world = await NomfaAsync($"appid: {MultiApp}");
         world.Env["KEYMAN_SAML_ACS_URL"] = world.Url + "/saml";
         var menu = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Multiple AWS roles found; please select one.*Selection: $", "Deployer"));
         Assert.True(menu.ExitCode == 0, menu.ToString());
         var rows = menu.StdErr.Split('\n').Where(l => l.StartsWith('[')).Take(4).ToList();
@@ -138,12 +138,12 @@ public sealed class RoleAndAppTests
         Assert.Contains("sandbox-prod-account (222222222222)", rows[3]);
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(menu));
 
-        var named = await world.RunAsync(["--account", "Sandbox-Prod-Account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
+        var named = await world.RunAsync(["--account", "Sandbox-Prod-Account", "--role", "Deployer"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(named.ExitCode == 0, named.ToString());
         Assert.DoesNotContain("Multiple AWS roles", named.StdErr);
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(named));
 
-        var exact = await world.RunAsync(["--account", "sandbox-prod-account", "--role", "Deployer"], Answer.With("Password: $", World.Password));
+        var exact = await world.RunAsync(["--account", "sandbox-prod-account", "--role", "Deployer"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(exact.ExitCode == 0, exact.ToString());
         Assert.Equal("arn:aws:iam::222222222222:role/Deployer", AssumedArn(exact));
     }
@@ -154,7 +154,7 @@ public sealed class RoleAndAppTests
         await using var world = await NomfaAsync($"appid: {MultiApp}");
         world.Env["KEYMAN_SAML_ACS_URL"] = "http://127.0.0.1:1/saml";
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Multiple AWS roles found; please select one.*Selection: $", "Deployer"));
         Assert.True(run.ExitCode == 0, run.ToString());
         var rows = run.StdErr.Split('\n').Where(l => l.StartsWith('[')).Take(4).ToList();

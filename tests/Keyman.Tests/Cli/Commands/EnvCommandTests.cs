@@ -25,7 +25,7 @@ public sealed class EnvCommandTests
         await using var cli = await CliTestHost.OfflineAsync();
 
         Assert.Equal(2, await cli.RunAsync("env", "--format", "tcsh"));
-        Assert.DoesNotContain("Password", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("password", cli.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, cli.Out);
     }
 }

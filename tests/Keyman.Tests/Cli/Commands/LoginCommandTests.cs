@@ -13,7 +13,7 @@ public sealed class LoginCommandTests
         var profile = cli.Profile("work");
         Assert.NotNull(profile);
         Assert.StartsWith("ASIA", profile["aws_access_key_id"], StringComparison.Ordinal);
-        Assert.Contains("Password:", cli.Error, StringComparison.Ordinal);
+        Assert.Contains($"Okta password for nomfa@example.com at {new Uri(cli.Url).Authority}: ", cli.Error, StringComparison.Ordinal);
         Assert.Contains("All done!", cli.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, cli.Out);
     }
