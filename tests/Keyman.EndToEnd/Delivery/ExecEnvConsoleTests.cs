@@ -119,9 +119,11 @@ public sealed class ExecEnvConsoleTests
         await using var world = await NomfaWorldAsync();
         var run = await world.RunAsync(["env"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.All(run.StdOut.TrimEnd().Split('\n'), l => Assert.StartsWith("export AWS_", l));
-        var check = await KeymanProcess.RunFileAsync("/bin/bash", ["-c", run.StdOut + "\necho \"$AWS_ACCESS_KEY_ID|${#AWS_SECRET_ACCESS_KEY}|$AWS_REGION\""], world.Env, TimeSpan.FromSeconds(10));
-        Assert.Matches(@"^ASIA[A-Z0-9]{16}\|40\|us-east-1$", check.StdOut.Trim());
+        Assert.All(run.StdOut.TrimEnd().Split('\n')[2..], l => Assert.StartsWith("export AWS_", l));
+        Assert.Equal(["unset AWS_PROFILE", "unset AWS_DEFAULT_PROFILE"], run.StdOut.Split('\n')[..2]);
+        var shell = new Dictionary<string, string>(world.Env) { ["AWS_PROFILE"] = "stale", ["AWS_DEFAULT_PROFILE"] = "stale" };
+        var check = await KeymanProcess.RunFileAsync("/bin/bash", ["-c", run.StdOut + "\necho \"$AWS_ACCESS_KEY_ID|${#AWS_SECRET_ACCESS_KEY}|$AWS_REGION|${AWS_PROFILE-none}|${AWS_DEFAULT_PROFILE-none}\""], shell, TimeSpan.FromSeconds(10));
+        Assert.Matches(@"^ASIA[A-Z0-9]{16}\|40\|us-east-1\|none\|none$", check.StdOut.Trim());
         Assert.False(File.Exists(world.CredentialsPath));
 
         var json = await world.RunAsync(["env", "--format", "json", "--region", "eu-west-1"], Answer.With(Answer.PasswordPrompt, World.Password));
@@ -129,6 +131,13 @@ public sealed class ExecEnvConsoleTests
         using var doc = JsonDocument.Parse(json.StdOut);
         Assert.Equal("eu-west-1", doc.RootElement.GetProperty("AWS_REGION").GetString());
         Assert.StartsWith("ASIA", doc.RootElement.GetProperty("AWS_ACCESS_KEY_ID").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("AWS_PROFILE").ValueKind);
+
+        // fish, sourcing the output, drops a profile left in the shell too.
+        var fish = await world.RunAsync(["env", "--format", "fish"], Answer.With(Answer.PasswordPrompt, World.Password));
+        Assert.True(fish.ExitCode == 0, fish.ToString());
+        var sourced = await KeymanProcess.RunFileAsync("/usr/bin/fish", ["-c", fish.StdOut + "\necho \"$AWS_REGION|$AWS_PROFILE|\""], shell, TimeSpan.FromSeconds(10));
+        Assert.Equal("us-east-1||", sourced.StdOut.Trim());
     }
 
     [Fact]
