@@ -14,6 +14,10 @@ public sealed class RoleAndAppTests
         return world;
     }
 
+    /// <summary>A config with an accounts list of two: Dev (one role) and Multi (roles in two AWS accounts).</summary>
+    private static Task<World> DevAndMultiAsync() =>
+        NomfaAsync("accounts:", "  - name: Dev", "    appid: 0oa1dev2AbCdEfGh/272", "  - name: Multi", $"    appid: {MultiApp}");
+
     private static string AssumedArn(RunResult run) =>
         run.StdErr.Split('\n').Single(l => l.Contains("Assuming role: ", StringComparison.Ordinal)).Split("Assuming role: ")[1].Trim();
 
@@ -100,14 +104,33 @@ public sealed class RoleAndAppTests
     }
 
     [Fact]
+    public async Task MenusTakeATypedNameAndSayTheFlagsThatSkipThemNextTime()
+    {
+        await using var world = await DevAndMultiAsync();
+
+        var run = await world.RunAsync([],
+            Answer.With(Answer.PasswordPrompt, World.Password),
+            Answer.With(@"(?s)Select an AWS account.*Selection: $", "multi"),
+            Answer.With(@"(?s)Multiple AWS roles found.*Selection: $", "Nobody"),
+            Answer.With(@"(?s)not one of the listed numbers or names.*Selection: $", "TEAM/ADMIN"));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Using account: Multi / " + MultiApp, run.StdErr);
+        Assert.Equal("arn:aws:iam::222222222222:role/team/Admin", AssumedArn(run));
+        var hints = run.StdErr.Split('\n').Where(l => l.Contains("(INFO) Next time: ", StringComparison.Ordinal)).Select(l => l.Split("Next time: ")[1].Trim()).ToList();
+        Assert.Equal(["--account Multi", "--role team/Admin"], hints);
+
+        // The flags printed do skip both menus.
+        var again = await world.RunAsync(["--account", "Multi", "--role", "team/Admin"], Answer.With(Answer.PasswordPrompt, World.Password));
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.DoesNotContain("Selection:", again.StdErr);
+        Assert.DoesNotContain("Next time", again.StdErr);
+        Assert.Equal("arn:aws:iam::222222222222:role/team/Admin", AssumedArn(again));
+    }
+
+    [Fact]
     public async Task AccountsListInTheConfigGivesAMenuAndAccountPicksByName()
     {
-        await using var world = await NomfaAsync(
-            "accounts:",
-            "  - name: Dev",
-            "    appid: 0oa1dev2AbCdEfGh/272",
-            "  - name: Multi",
-            $"    appid: {MultiApp}");
+        await using var world = await DevAndMultiAsync();
 
         var menu = await world.RunAsync([],
             Answer.With(Answer.PasswordPrompt, World.Password),
