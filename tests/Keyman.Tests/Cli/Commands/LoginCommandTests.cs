@@ -19,6 +19,18 @@ public sealed class LoginCommandTests
     }
 
     [Fact]
+    public async Task ProfileIsTheSameAsNameForTheLogin()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
+
+        var code = await cli.RunAsync(["--profile", "work"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        Assert.NotNull(cli.Profile("work"));
+        Assert.Null(cli.Profile("default"));
+    }
+
+    [Fact]
     public async Task ScreenPrintsTheKeysOnStandardOutput()
     {
         await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
