@@ -69,9 +69,9 @@ internal static class KeymanCli
         if (parse.Errors.Count > 0)
         {
             var log = ConsoleLog.ForStandardError(host, debug: false);
-            foreach (var error in parse.Errors)
+            foreach (var line in ParseErrors.Lines(parse))
             {
-                log.Error($"{error.Message.TrimEnd('.')}. Fix: see 'keyman --help'.");
+                log.Error(line);
             }
 
             return ExitCodes.Usage;

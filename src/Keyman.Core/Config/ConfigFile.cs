@@ -210,8 +210,7 @@ public static partial class ConfigFile
             }
             else if (log is not null)
             {
-                var suggestion = KnownKeys.OrderBy(k => Distance(k, name)).First();
-                var hint = Distance(suggestion, name) <= 3 ? $" Did you mean '{suggestion}'?" : string.Empty;
+                var hint = Spelling.Closest(name, KnownKeys, 3) is { } suggestion ? $" Did you mean '{suggestion}'?" : string.Empty;
                 log.Warning($"{path}: line {keyNode.Start.Line}: unknown key '{name}' is ignored.{hint}");
             }
         }
@@ -220,31 +219,6 @@ public static partial class ConfigFile
     }
 
     private static string Trim(string s) => s.Replace("\r", " ", StringComparison.Ordinal).Replace("\n", " ", StringComparison.Ordinal).Trim();
-
-    private static int Distance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
-        for (var j = 0; j <= b.Length; j++)
-        {
-            d[0, j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-            }
-        }
-
-        return d[a.Length, b.Length];
-    }
 
     [GeneratedRegex(@"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")]
     private static partial Regex PlaceholderPattern();

@@ -43,7 +43,7 @@ public static class ConfigKeys
         },
         new("name", ConfigType.Text, c => c.Name, (c, v) => c with { Name = (string?)v })
         {
-            Flags = ["--name", "-n"],
+            Flags = ["--name", "-n", "--profile"],
             Description = "AWS credentials profile to write (default: default)",
         },
         new("oktapreview", ConfigType.Switch, c => c.OktaPreview, (c, v) => c with { OktaPreview = (bool?)v })

@@ -53,6 +53,9 @@ public abstract class ConfigType
     /// <summary>The one-line usage error for a bad flag value (a string or int as parsed), or null when it is fine.</summary>
     public virtual string? FlagProblem(string flag, object value, IEnvironment environment) => null;
 
+    /// <summary>What a number flag counts ("seconds"), shown as its value's name in --help; null for other flags.</summary>
+    public virtual string? Unit => null;
+
     /// <summary>The value a flag gives the config (e.g. a path made absolute).</summary>
     public virtual object FromFlag(object value, IEnvironment environment) => value;
 
@@ -109,6 +112,8 @@ public abstract class ConfigType
     {
         public override FlagKind Flag => FlagKind.Number;
 
+        public override string Unit => "seconds";
+
         public override object? Read(ConfigValueReader reader)
         {
             var seconds = Whole(reader, value => $"must be a whole number of seconds, not '{value}'");
@@ -129,6 +134,8 @@ public abstract class ConfigType
     private sealed class SecondsType : ConfigType
     {
         public override FlagKind Flag => FlagKind.Number;
+
+        public override string Unit => "seconds";
 
         public override object? Read(ConfigValueReader reader)
         {

@@ -24,7 +24,13 @@ public static class CredentialVariables
     /// Variables removed from a child's environment: with a profile named, SDKs ignore the credential variables; and
     /// the passphrase of Keyman's encrypted secrets file is Keyman's alone, not the command's.
     /// </summary>
-    public static readonly IReadOnlyList<string> Cleared = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE", Secrets.EncryptedFileStore.PassphraseVariable];
+    public static readonly IReadOnlyList<string> Cleared = [.. Overriding, Secrets.EncryptedFileStore.PassphraseVariable];
+
+    /// <summary>
+    /// Variables that, when set, make SDKs read a named profile instead of the exported keys: <c>keyman env</c>
+    /// unsets them, as <c>exec</c> removes them from the child's environment.
+    /// </summary>
+    public static IReadOnlyList<string> Overriding => ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
 
     /// <summary>
     /// Also removed from a child that gets the credential endpoint: static keys (SDKs prefer them), and the other ways to
@@ -70,15 +76,24 @@ public static class CredentialVariables
         _ => throw new KeymanException(ExitCodes.Usage, $"'{name}' is not an export format Keyman knows", "Use --format bash, zsh, fish, powershell or json."),
     };
 
-    /// <summary>The variables as statements for <paramref name="format"/>, every value quoted so that no character is special.</summary>
-    public static string Format(IReadOnlyList<KeyValuePair<string, string>> variables, ExportFormat format)
+    /// <summary>
+    /// The variables as statements for <paramref name="format"/>, every value quoted so that no character is special,
+    /// after the unset of each of <paramref name="unset"/> (in JSON, each of those is null).
+    /// </summary>
+    public static string Format(IReadOnlyList<KeyValuePair<string, string>> variables, ExportFormat format, IReadOnlyList<string>? unset = null)
     {
+        unset ??= [];
         if (format == ExportFormat.Json)
         {
             using var buffer = new MemoryStream();
             using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
             {
                 writer.WriteStartObject();
+                foreach (var name in unset)
+                {
+                    writer.WriteNull(name);
+                }
+
                 foreach (var (name, value) in variables)
                 {
                     writer.WriteString(name, value);
@@ -91,6 +106,16 @@ public static class CredentialVariables
         }
 
         var builder = new StringBuilder();
+        foreach (var name in unset)
+        {
+            builder.Append(format switch
+            {
+                ExportFormat.Fish => $"set -e {name};",
+                ExportFormat.PowerShell => $"Remove-Item Env:{name} -ErrorAction SilentlyContinue",
+                _ => $"unset {name}",
+            }).Append('\n');
+        }
+
         foreach (var (name, value) in variables)
         {
             builder.Append(format switch

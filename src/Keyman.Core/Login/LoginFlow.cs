@@ -314,6 +314,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             ["Account", "App ID"],
             choices.Select(c => (IReadOnlyList<string>)[c.Name, c.AppId]).ToList(),
             cancellationToken);
+        context.Log.Info($"Next time: {Flag("--account", choices[index].Name)}");
         return choices[index];
     }
 
@@ -415,6 +416,20 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             ["Account", "Role"],
             roles.Select(r => (IReadOnlyList<string>)[names.TryGetValue(r.AccountId, out var name) ? $"{name} ({r.AccountId})" : r.AccountId, r.RoleName]).ToList(),
             cancellationToken);
-        return roles[index];
+        var chosen = roles[index];
+        var skip = Flag("--role", chosen.RoleName);
+        if (roles.Count(r => r.RoleName == chosen.RoleName) > 1)
+        {
+            skip = $"{Flag("--account", chosen.AccountId)} {skip}";
+        }
+
+        context.Log.Info($"Next time: {skip}");
+        return chosen;
     }
+
+    /// <summary>A flag with its value as typed in a shell: "--role team/Admin", "--account 'Sandbox Dev'".</summary>
+    private static string Flag(string name, string value) =>
+        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':' or '@' or '+' or '=' or ',')
+            ? $"{name} {value}"
+            : $"{name} '{value.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }

@@ -32,6 +32,13 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
     /// <summary>True: a sign-in (password, MFA, push) without a terminal fails at once rather than wait unseen.</summary>
     public bool SignInNeedsTerminal { get; init; }
 
+    /// <summary>
+    /// The password prompt names who is signing in where: "Okta password for jane@acme.okta.com:", or
+    /// "Okta password for jane@acme.com at acme.okta.com:" when the username is already an email address.
+    /// </summary>
+    public static string PasswordPrompt(Uri baseUrl, string username) =>
+        $"Okta password for {username}{(username.Contains('@', StringComparison.Ordinal) ? " at " : "@")}{baseUrl.Authority}:";
+
     private bool PasswordCache => config.PasswordCache == true || config.PasswordReset == true;
 
     /// <summary>
@@ -143,7 +150,7 @@ internal sealed class OktaSessions(KeymanContext context, OktaClient okta, SignI
                 "Run keyman once in a terminal (with -P to keep the password in the keychain), then retry.");
         }
 
-        var password = await context.Interaction.AskAsync("Password:", secret: true, cancellationToken).ConfigureAwait(false);
+        var password = await context.Interaction.AskAsync(PasswordPrompt(baseUrl, username), secret: true, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(password))
         {
             throw new KeymanException(ExitCodes.AuthenticationFailed, "The password is empty", "Type your Okta password at the prompt.");

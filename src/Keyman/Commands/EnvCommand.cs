@@ -21,7 +21,7 @@ internal sealed class EnvCommand : LoginFlowCommand
     {
         var format = CredentialVariables.ParseFormat(parse.GetValue(_format));
         var result = await LoginAsync(parse, context, cancellationToken);
-        context.Output.Write(CredentialVariables.Format(CredentialVariables.For(result.Credentials, result.Region), format));
+        context.Output.Write(CredentialVariables.Format(CredentialVariables.For(result.Credentials, result.Region), format, CredentialVariables.Overriding));
         return ExitCodes.Success;
     }
 }

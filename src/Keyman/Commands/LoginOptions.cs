@@ -92,6 +92,7 @@ internal sealed class LoginOptions
             _ => throw new InvalidOperationException($"'{key.Name}' has flags but no flag kind"),
         };
         option.Description = key.Description;
+        option.HelpName = key.Type.Unit ?? option.HelpName;
         option.Validators.Add(result =>
         {
             // Only check a value that parsed; System.CommandLine reports an unparsable one itself.

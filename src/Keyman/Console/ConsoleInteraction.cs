@@ -218,7 +218,18 @@ internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, b
                 return index;
             }
 
-            prompts.WriteLine($"'{answer}' is not one of the listed numbers; enter a number from 0 to {rows.Count - 1}.");
+            // A name as shown in the menu (a role, an account), whole and in any case, picks its line when only one has it.
+            var named = answer.Length == 0 ? [] : Enumerable.Range(0, rows.Count)
+                .Where(i => rows[i].Any(cell => string.Equals(cell.Trim(), answer, StringComparison.OrdinalIgnoreCase)))
+                .ToList();
+            if (named.Count == 1)
+            {
+                return named[0];
+            }
+
+            prompts.WriteLine(named.Count > 1
+                ? $"'{TerminalText.Defuse(answer)}' is on {named.Count} lines; enter the number of the one you mean."
+                : $"'{TerminalText.Defuse(answer)}' is not one of the listed numbers or names; enter a number from 0 to {rows.Count - 1}, or a name as shown.");
         }
 
         throw new KeymanException(ExitCodes.Usage, "No valid selection after 5 tries", "Enter one of the numbers shown in brackets, or narrow the choice with --account / --role.");

@@ -18,7 +18,7 @@ internal static class BedrockWorld
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
         world.Env["AWS_ENDPOINT_URL"] = world.Url;
         world.Env["AWS_SHARED_CREDENTIALS_FILE"] = world.CredentialsPath;
-        var login = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var login = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(login.ExitCode == 0, login.ToString());
         WriteAwsConfig(world, roleArn);
         world.Env["AWS_PROFILE"] = "bedrock";

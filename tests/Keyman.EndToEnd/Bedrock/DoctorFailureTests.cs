@@ -129,7 +129,7 @@ public sealed class DoctorFailureTests
             world.WithConfig("username: gina@example.com", "appid: 0oa5stepUpBdrck/272");
             world.Env["AWS_ENDPOINT_URL"] = world.Url;
             world.Env["AWS_SHARED_CREDENTIALS_FILE"] = world.CredentialsPath;
-            var login = await world.RunAsync([], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp("gina@example.com")));
+            var login = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp("gina@example.com")));
             Assert.True(login.ExitCode == 0, login.ToString());
             var doctor = await world.RunAsync("doctor", "--profile", "default");
             AssertFails(doctor, "Bedrock InvokeModel", 34, "bedrock:InvokeModel");

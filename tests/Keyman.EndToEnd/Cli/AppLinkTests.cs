@@ -26,7 +26,7 @@ public sealed class AppLinkTests
         Assert.DoesNotContain("amazon_aws", yaml);
 
         // The file logs in as written.
-        var login = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var login = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(login.ExitCode == 0, login.ToString());
     }
 
@@ -36,7 +36,7 @@ public sealed class AppLinkTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com");
         var written = Path.Combine(world.Home, ".config", "written.yml");
-        var run = await world.RunAsync(["-a", $"{world.Url}/home/amazon_aws/0oa1dev2AbCdEfGh/272?fromHome=true", "-w", written], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-a", $"{world.Url}/home/amazon_aws/0oa1dev2AbCdEfGh/272?fromHome=true", "-w", written], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Using account: 0oa1dev2AbCdEfGh/272", run.StdErr);
         Assert.Matches(AppIdLine, File.ReadAllText(written));

@@ -74,7 +74,7 @@ public sealed class CliAndConfigTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "usrname: x", "password_cache: true", "duo_factor: push");
         world.Env["KEYMAN_SECRET_STORE"] = "file"; // no passphrase: no store, and Keyman must say so
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("unknown key 'usrname' is ignored. Did you mean 'username'?", run.StdErr);
         Assert.Contains("(WARNING) The secret store is not available", run.StdErr);
@@ -87,7 +87,7 @@ public sealed class CliAndConfigTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: someone-else@example.com", "appid: 0oa0wrong/1");
         var saved = Path.Combine(world.Home, "saved.yml");
-        var run = await world.RunAsync(["-u", "nomfa@example.com", "-a", "0oa1dev2AbCdEfGh/272", "-re", "eu-west-1", "-w", saved], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-u", "nomfa@example.com", "-a", "0oa1dev2AbCdEfGh/272", "-re", "eu-west-1", "-w", saved], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("eu-west-1", world.Profile("default")!["region"]);
         var yaml = File.ReadAllText(saved);
@@ -112,7 +112,7 @@ public sealed class CliAndConfigTests
         Assert.True(setup.ExitCode == 0, setup.ToString());
         Assert.Contains($"Config file written to {world.ConfigPath}", setup.StdErr);
 
-        var login = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var login = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(login.ExitCode == 0, login.ToString());
         Assert.Contains("Using account: Dev / 0oa1dev2AbCdEfGh/272", login.StdErr);
     }
@@ -153,7 +153,7 @@ public sealed class CliAndConfigTests
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
         var command = $"'{KeymanProcess.Binary}'";
         var run = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
-            Answer.With("Password: ", World.Password));
+            Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("All done!", run.StdOut); // script(1) puts the terminal's output on its stdout
         Assert.DoesNotContain(World.Password, run.StdOut + run.StdErr);

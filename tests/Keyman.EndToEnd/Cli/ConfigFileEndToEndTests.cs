@@ -53,7 +53,7 @@ public sealed class ConfigFileEndToEndTests
         File.Delete(world.ConfigPath);
         File.CreateSymbolicLink(world.ConfigPath, real);
 
-        var run = await world.RunAsync(["-re", "eu-west-1", "-D", "-w", world.ConfigPath], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-re", "eu-west-1", "-D", "-w", world.ConfigPath], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.NotNull(new FileInfo(world.ConfigPath).LinkTarget);
@@ -83,13 +83,13 @@ public sealed class ConfigFileEndToEndTests
         world.Env.Remove("SSL_CERT_FILE"); // the sandbox's CA is now unknown to Keyman's Okta calls
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
 
-        var untrusted = await world.RunAsync(["-D"], Answer.With("Password: $", World.Password));
+        var untrusted = await world.RunAsync(["-D"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(untrusted.ExitCode == 3, untrusted.ToString());
         Assert.False(File.Exists(world.CredentialsPath));
 
         var copy = Path.Combine(world.Home, "corp-ca.pem");
         File.Copy(world.CaFile, copy);
-        var trusted = await world.RunAsync(["--ca-bundle", "~/corp-ca.pem"], Answer.With("Password: $", World.Password));
+        var trusted = await world.RunAsync(["--ca-bundle", "~/corp-ca.pem"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(trusted.ExitCode == 0, trusted.ToString());
         Assert.Contains("aws_access_key_id", await File.ReadAllTextAsync(world.CredentialsPath));
     }

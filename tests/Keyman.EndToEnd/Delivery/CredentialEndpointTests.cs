@@ -80,7 +80,7 @@ public sealed class CredentialEndpointTests
         await using var world = await WorldAsync(timeScale: 60);
 
         var run = await KeymanProcess.RunFileAsync(KeymanProcess.Binary, ["exec", "--server", "--duration", "900", "--", "python3", "-c", AcrossExpiry],
-            world.Env, TimeSpan.FromSeconds(90), Answer.With("Password: $", World.Password));
+            world.Env, TimeSpan.FromSeconds(90), Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 5, run.ToString());   // the child's exit code
         using var seen = JsonDocument.Parse(run.StdOut.Trim().Split('\n')[^1]);
@@ -93,7 +93,7 @@ public sealed class CredentialEndpointTests
         Assert.Equal(Arn, root.GetProperty("boto_after").GetString());
         Assert.Equal(Arn, root.GetProperty("cli_after").GetString());
         Assert.NotEqual(root.GetProperty("key_before").GetString(), root.GetProperty("key_after").GetString());
-        Assert.Equal(1, Regex.Count(run.StdErr, "Password:"));
+        Assert.Equal(1, Regex.Count(run.StdErr, Answer.PasswordPromptText));
         Assert.Contains("refreshing them through the Okta session", run.StdErr);
         Assert.Equal(1, (await world.RequestsAsync("okta")).Count(e => e.GetProperty("path").GetString() == "/api/v1/authn"));
         Assert.False(File.Exists(world.CredentialsPath));
@@ -109,7 +109,7 @@ public sealed class CredentialEndpointTests
     {
         await using var world = await WorldAsync();
 
-        var run = await world.RunAsync(["exec", "--server", "-D", "--", "python3", "-c", Refusals], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["exec", "--server", "-D", "--", "python3", "-c", Refusals], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         using var seen = JsonDocument.Parse(run.StdOut.Trim());

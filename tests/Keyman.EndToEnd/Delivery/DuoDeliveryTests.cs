@@ -55,7 +55,7 @@ public sealed class DuoDeliveryTests
         await using var __ = world;
         world.WithConfig("username: duo@example.com", "appid: 0oa1dev2AbCdEfGh/272", "duo_factor: push");
 
-        var (terminal, json, errors) = await CredentialProcessAsync(world, string.Empty, Answer.With("Password: ", World.Password));
+        var (terminal, json, errors) = await CredentialProcessAsync(world, string.Empty, Answer.With(Answer.PasswordPrompt, World.Password));
 
         AssertCredentials(terminal, json, errors);
         Assert.Contains("Duo Push sent to iOS (+X XXX-XXX-1234); approve it on your phone", terminal.StdOut);
@@ -70,7 +70,7 @@ public sealed class DuoDeliveryTests
         world.WithConfig("username: duo@example.com", "appid: 0oa1oieDevAbCdEfG/272");
 
         var (terminal, json, errors) = await CredentialProcessAsync(world, "-d passcode",
-            Answer.With("Password: ", World.Password), Answer.With("Duo passcode: ", "135790"));
+            Answer.With(Answer.PasswordPrompt, World.Password), Answer.With("Duo passcode: ", "135790"));
 
         AssertCredentials(terminal, json, errors);
         Assert.DoesNotContain("135790", terminal.StdOut);
@@ -140,7 +140,7 @@ public sealed class DuoDeliveryTests
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         var text = Text();
         Assert.True(process.ExitCode == 0, text);
-        Assert.Equal(1, Count(text, "Password:"));
+        Assert.Equal(1, Count(text, Answer.PasswordPromptText));
         Assert.DoesNotContain("Select", text);
         Assert.Contains("The Okta session has ended; logging in again", text);
         Assert.True(Count(text, "Duo Push sent to") >= 2, text);

@@ -24,7 +24,7 @@ public sealed class ExecEnvConsoleTests
         await using var world = await NomfaWorldAsync();
         world.Env["AWS_PROFILE"] = "must-not-reach-the-child";
         var script = "for v in AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_SECURITY_TOKEN AWS_REGION AWS_DEFAULT_REGION AWS_CREDENTIAL_EXPIRATION AWS_PROFILE; do printf '%s=%s\\n' $v \"$(printenv $v)\"; done; printf '[%s]\\n' \"$@\"; exit 7";
-        var run = await world.RunAsync(["exec", "--", "sh", "-c", script, "sh", "two words", "$HOME"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["exec", "--", "sh", "-c", script, "sh", "two words", "$HOME"], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 7, run.ToString());
         var vars = run.StdOut.Split('\n').Where(l => l.Contains('=')).ToDictionary(l => l[..l.IndexOf('=')], l => l[(l.IndexOf('=') + 1)..]);
@@ -54,7 +54,7 @@ public sealed class ExecEnvConsoleTests
         File.WriteAllText(Path.Combine(work, "env"), "not a program\n");
 
         // env (from PATH) runs ls (from PATH, execvp): both names have a decoy in the working directory.
-        var run = await KeymanProcess.RunInDirectoryAsync(work, ["exec", "--", "env", "ls", "/"], world.Env, Answer.With("Password: $", World.Password));
+        var run = await KeymanProcess.RunInDirectoryAsync(work, ["exec", "--", "env", "ls", "/"], world.Env, Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("usr", run.StdOut.Split('\n'));
@@ -66,15 +66,15 @@ public sealed class ExecEnvConsoleTests
     {
         await using var world = await NomfaWorldAsync();
         world.Env["AWS_ENDPOINT_URL"] = world.Url;
-        var run = await world.RunAsync(["-C", "aws sts get-caller-identity --query 'Arn' --output text"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-C", "aws sts get-caller-identity --query 'Arn' --output text"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com", run.StdOut.Trim());
         Assert.NotNull(world.Profile("default"));
 
-        var failing = await world.RunAsync(["-C", "sh -c 'exit 3'"], Answer.With("Password: $", World.Password));
+        var failing = await world.RunAsync(["-C", "sh -c 'exit 3'"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.Equal(3, failing.ExitCode);
 
-        var missing = await world.RunAsync(["exec", "--", "no-such-program-keyman"], Answer.With("Password: $", World.Password));
+        var missing = await world.RunAsync(["exec", "--", "no-such-program-keyman"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.Equal(127, missing.ExitCode);
         Assert.Contains("Cannot run 'no-such-program-keyman'", missing.StdErr);
     }
@@ -117,18 +117,27 @@ public sealed class ExecEnvConsoleTests
     public async Task EnvPrintsExportsThatBashEvaluatesAndJson()
     {
         await using var world = await NomfaWorldAsync();
-        var run = await world.RunAsync(["env"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["env"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
-        Assert.All(run.StdOut.TrimEnd().Split('\n'), l => Assert.StartsWith("export AWS_", l));
-        var check = await KeymanProcess.RunFileAsync("/bin/bash", ["-c", run.StdOut + "\necho \"$AWS_ACCESS_KEY_ID|${#AWS_SECRET_ACCESS_KEY}|$AWS_REGION\""], world.Env, TimeSpan.FromSeconds(10));
-        Assert.Matches(@"^ASIA[A-Z0-9]{16}\|40\|us-east-1$", check.StdOut.Trim());
+        Assert.All(run.StdOut.TrimEnd().Split('\n')[2..], l => Assert.StartsWith("export AWS_", l));
+        Assert.Equal(["unset AWS_PROFILE", "unset AWS_DEFAULT_PROFILE"], run.StdOut.Split('\n')[..2]);
+        var shell = new Dictionary<string, string>(world.Env) { ["AWS_PROFILE"] = "stale", ["AWS_DEFAULT_PROFILE"] = "stale" };
+        var check = await KeymanProcess.RunFileAsync("/bin/bash", ["-c", run.StdOut + "\necho \"$AWS_ACCESS_KEY_ID|${#AWS_SECRET_ACCESS_KEY}|$AWS_REGION|${AWS_PROFILE-none}|${AWS_DEFAULT_PROFILE-none}\""], shell, TimeSpan.FromSeconds(10));
+        Assert.Matches(@"^ASIA[A-Z0-9]{16}\|40\|us-east-1\|none\|none$", check.StdOut.Trim());
         Assert.False(File.Exists(world.CredentialsPath));
 
-        var json = await world.RunAsync(["env", "--format", "json", "--region", "eu-west-1"], Answer.With("Password: $", World.Password));
+        var json = await world.RunAsync(["env", "--format", "json", "--region", "eu-west-1"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(json.ExitCode == 0, json.ToString());
         using var doc = JsonDocument.Parse(json.StdOut);
         Assert.Equal("eu-west-1", doc.RootElement.GetProperty("AWS_REGION").GetString());
         Assert.StartsWith("ASIA", doc.RootElement.GetProperty("AWS_ACCESS_KEY_ID").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("AWS_PROFILE").ValueKind);
+
+        // fish, sourcing the output, drops a profile left in the shell too.
+        var fish = await world.RunAsync(["env", "--format", "fish"], Answer.With(Answer.PasswordPrompt, World.Password));
+        Assert.True(fish.ExitCode == 0, fish.ToString());
+        var sourced = await KeymanProcess.RunFileAsync("/usr/bin/fish", ["-c", fish.StdOut + "\necho \"$AWS_REGION|$AWS_PROFILE|\""], shell, TimeSpan.FromSeconds(10));
+        Assert.Equal("us-east-1||", sourced.StdOut.Trim());
     }
 
     [Fact]
@@ -136,7 +145,7 @@ public sealed class ExecEnvConsoleTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: gina@example.com", "appid: 0oa5stepUpBdrck/272", $"assume_role_arn: {BedrockRole}");
-        var run = await world.RunAsync(["-n", "bedrock"], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp("gina@example.com")));
+        var run = await world.RunAsync(["-n", "bedrock"], Answer.With(Answer.PasswordPrompt, World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp("gina@example.com")));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("(INFO) Assuming role: arn:aws:iam::111111111111:role/my-developer-gateway-role", run.StdErr);
         Assert.Contains($"(INFO) Assuming role: {BedrockRole}", run.StdErr);
@@ -148,11 +157,11 @@ public sealed class ExecEnvConsoleTests
         // --assume-role on the command line, per-account assume_role_arn in the accounts list.
         await using var dev = await World.StartAsync();
         dev.WithConfig("username: nomfa@example.com", "accounts:", "  - name: Dev", "    appid: 0oa1dev2AbCdEfGh/272", $"    assume_role_arn: {BedrockRole}");
-        var perAccount = await dev.RunAsync(["env", "--format", "json"], Answer.With("Password: $", World.Password));
+        var perAccount = await dev.RunAsync(["env", "--format", "json"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(perAccount.ExitCode == 0, perAccount.ToString());
         Assert.Contains($"Assuming role: {BedrockRole}", perAccount.StdErr);
 
-        var refused = await dev.RunAsync(["--assume-role", "arn:aws:iam::111111111111:role/ReadOnly"], Answer.With("Password: $", World.Password));
+        var refused = await dev.RunAsync(["--assume-role", "arn:aws:iam::111111111111:role/ReadOnly"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.Equal(33, refused.ExitCode);
     }
 
@@ -161,7 +170,7 @@ public sealed class ExecEnvConsoleTests
     {
         await using var world = await NomfaWorldAsync();
         world.Env["KEYMAN_SIGNIN_ENDPOINT"] = world.Url + "/federation";
-        var run = await world.RunAsync(["-co"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-co"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         var url = run.StdOut.Trim();
         Assert.DoesNotContain('\n', url);
@@ -191,7 +200,7 @@ public sealed class ExecEnvConsoleTests
         File.SetUnixFileMode(opener, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         world.Env["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH");
 
-        var run = await world.RunAsync(["-co", "--open"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-co", "--open"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         var url = run.StdOut.Trim();
         var page = File.ReadAllText(seen + ".args").Trim();
@@ -208,7 +217,7 @@ public sealed class ExecEnvConsoleTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: jane@example.com", "appid: 0oa6govCloudAbCd/272", "region: us-gov-west-1", "factor: GOOGLE token:software:totp");
         world.Env["KEYMAN_SIGNIN_ENDPOINT"] = world.Url + "/federation";
-        var run = await world.RunAsync(["--console", "--screen"], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp("jane@example.com")));
+        var run = await world.RunAsync(["--console", "--screen"], Answer.With(Answer.PasswordPrompt, World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp("jane@example.com")));
         Assert.True(run.ExitCode == 0, run.ToString());
         var url = run.StdOut.Split('\n').Single(l => l.StartsWith("http", StringComparison.Ordinal));
         Assert.Contains("Destination=https%3A%2F%2Fconsole.amazonaws-us-gov.com%2F", url);

@@ -23,7 +23,7 @@ public sealed class HeadlessCacheTests
         await using var world = await StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
 
-        var first = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var first = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal(1, Count(first.StdErr, Notice));
         Assert.Contains("~/.cache/keyman", first.StdErr);
@@ -33,7 +33,7 @@ public sealed class HeadlessCacheTests
         var second = await world.RunAsync();   // no answers: a prompt would fail the run
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("Reusing the Okta session of nomfa@example.com", second.StdErr);
-        Assert.DoesNotContain("Password:", second.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, second.StdErr);
         Assert.DoesNotContain(Notice, second.StdErr);   // said once per machine
         Assert.DoesNotContain(await world.RequestsAsync("okta", seq), e => e.GetProperty("path").GetString() == "/api/v1/authn");
 
@@ -62,7 +62,7 @@ public sealed class HeadlessCacheTests
     {
         await using var world = await StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa2multiAcctXyZ/137");
-        var login = await world.RunAsync(["--role", "Deployer"], Answer.With("Password: $", World.Password));
+        var login = await world.RunAsync(["--role", "Deployer"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(login.ExitCode == 0, login.ToString());
 
         var first = await world.RunAsync("credential-process", "--profile", "dev", "--role", "Deployer");

@@ -41,21 +41,21 @@ public sealed class KeychainDeliveryTests
         using var _ = keyring;
         await using var __ = world;
 
-        var first = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var first = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(first.ExitCode == 0, first.ToString());
 
         var seq = await world.LastSeqAsync();
         var second = await world.RunAsync();   // no answers: a prompt would fail the run
         Assert.True(second.ExitCode == 0, second.ToString());
         Assert.Contains("Reusing the Okta session of nomfa@example.com", second.StdErr);
-        Assert.DoesNotContain("Password:", second.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, second.StdErr);
         Assert.Equal(0, await AuthnCallsAsync(world, seq));
         Assert.Contains(await world.RequestsAsync("okta", seq), e => e.GetProperty("path").GetString() == "/api/v1/sessions/me/lifecycle/refresh");
 
         await world.PostControlAsync("sessions/expire");
-        var third = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var third = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(third.ExitCode == 0, third.ToString());
-        Assert.Contains("Password:", third.StdErr);
+        Assert.Contains(Answer.PasswordPromptText, third.StdErr);
     }
 
     [Fact]
@@ -66,11 +66,11 @@ public sealed class KeychainDeliveryTests
         await using var __ = world;
 
         // A wrong password is not kept.
-        var wrong = await world.RunAsync(["-P"], Answer.With("Password: $", "not-the-password"));
+        var wrong = await world.RunAsync(["-P"], Answer.With(Answer.PasswordPrompt, "not-the-password"));
         Assert.Equal(11, wrong.ExitCode);
         Assert.NotEqual(0, keyring.Run("secret-tool", ["lookup", "service", "aws_okta_keyman", "username", Nomfa]).ExitCode);
 
-        var right = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        var right = await world.RunAsync(["-P"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(right.ExitCode == 0, right.ToString());
         Assert.Contains("Saved the Okta password in", right.StdErr);
         // Independent client: libsecret's secret-tool finds it under the original's service and account.
@@ -86,14 +86,14 @@ public sealed class KeychainDeliveryTests
         // A cached password Okta rejects is removed, and the user is asked once.
         keyring.Run("secret-tool", ["store", "--label=x", "service", "aws_okta_keyman", "username", Nomfa], stdin: "stale-password");
         await world.PostControlAsync("sessions/expire");
-        var stale = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        var stale = await world.RunAsync(["-P"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(stale.ExitCode == 0, stale.ToString());
         Assert.Contains("Okta rejected the cached password", stale.StdErr);
         Assert.Equal(World.Password, keyring.Run("secret-tool", ["lookup", "service", "aws_okta_keyman", "username", Nomfa]).Stdout.Trim());
 
         // -R forgets it and asks again.
         await world.PostControlAsync("sessions/expire");
-        var reset = await world.RunAsync(["-P", "-R"], Answer.With("Password: $", World.Password));
+        var reset = await world.RunAsync(["-P", "-R"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(reset.ExitCode == 0, reset.ToString());
 
         // The password is in no file Keyman could have touched (home, keyring folders hold it only encrypted).
@@ -121,7 +121,7 @@ public sealed class KeychainDeliveryTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
         world.Env["KEYMAN_SECRET_STORE"] = "file";   // without KEYMAN_SECRET_STORE_PASSPHRASE: refused, never plain text
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("(WARNING) The secret store is not available, so Keyman asks for the password", run.StdErr);
         Assert.False(Directory.Exists(Path.Combine(world.Home, ".config", "keyman")) && Directory.EnumerateFiles(Path.Combine(world.Home, ".config", "keyman"), "secrets*").Any());
@@ -170,7 +170,7 @@ public sealed class KeychainDeliveryTests
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
         var text = Text();
         Assert.True(process.ExitCode == 0, text);
-        Assert.Equal(1, Count(text, "Password:"));
+        Assert.Equal(1, Count(text, Answer.PasswordPromptText));
         Assert.DoesNotContain("Select", text);
         Assert.Contains("Stopped refreshing after", text);
         Assert.Equal(0, (await world.RequestsAsync("okta", firstSeq)).Count(e => e.GetProperty("path").GetString() == "/api/v1/authn" && e.GetProperty("seq").GetInt64() <= expiredSeq));
@@ -202,7 +202,7 @@ public sealed class KeychainDeliveryTests
 
         // Keep the password in the keychain, then end every Okta session: credential-process must log in by itself.
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
-        var seed = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        var seed = await world.RunAsync(["-P"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(seed.ExitCode == 0, seed.ToString());
         await world.PostControlAsync("sessions/expire");
 
@@ -260,13 +260,13 @@ public sealed class KeychainDeliveryTests
         // script(1) gives a terminal; stdin and stdout belong to the "SDK" (here /dev/null and a file), as under the AWS CLI.
         var command = $"'{KeymanProcess.Binary}' credential-process --profile tty </dev/null >'{output}' 2>'{errors}'";
         var run = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
-            Answer.With("Password: ", World.Password));
+            Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run + "\n" + File.ReadAllText(errors));
-        Assert.Contains("Password:", run.StdOut);            // the terminal saw the prompt
+        Assert.Contains(Answer.PasswordPromptText, run.StdOut);            // the terminal saw the prompt
         Assert.DoesNotContain(World.Password, run.StdOut);   // without echo
         using var json = JsonDocument.Parse(File.ReadAllText(output));
         Assert.Equal(1, json.RootElement.GetProperty("Version").GetInt32());
-        Assert.DoesNotContain("Password", File.ReadAllText(output));
+        Assert.DoesNotContain(Answer.PasswordPromptText, File.ReadAllText(output));
     }
 
     [Fact]
@@ -282,7 +282,7 @@ public sealed class KeychainDeliveryTests
         // As under the AWS CLI: stderr is a pipe nobody reads (here a file), so what the user must read goes to /dev/tty.
         var command = $"'{KeymanProcess.Binary}' credential-process --profile question --factor question </dev/null >'{output}' 2>'{errors}'";
         var run = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
-            Answer.With("Password: ", World.Password), Answer.With("Answer: ", "mayonnaise"));
+            Answer.With(Answer.PasswordPrompt, World.Password), Answer.With("Answer: ", "mayonnaise"));
         Assert.True(run.ExitCode == 0, run + "\n" + File.ReadAllText(errors));
         Assert.Contains("What is the food you least liked as a child?", run.StdOut);   // on the terminal
         Assert.DoesNotContain(World.Password, run.StdOut);
@@ -312,7 +312,7 @@ public sealed class KeychainDeliveryTests
         // Claude Code captures stdout silently: the sign-in shows on the terminal.
         var command = $"'{KeymanProcess.Binary}' credential-process --profile claude --format claude-export </dev/null >'{output}' 2>'{errors}'";
         var run = await KeymanProcess.RunFileAsync("script", ["-qec", command, "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
-            Answer.With("Password: ", World.Password));
+            Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run + "\n" + File.ReadAllText(errors));
         Assert.Contains("New AWS credentials needed for profile claude", run.StdOut);   // told on the terminal
         string keyId;
@@ -351,7 +351,7 @@ public sealed class KeychainDeliveryTests
         using var _ = keyring;
         await using var __ = world;
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272", "password_cache: true");
-        var seed = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        var seed = await world.RunAsync(["-P"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(seed.ExitCode == 0, seed.ToString());
         await world.PostControlAsync("sessions/expire");
         var seq = await world.LastSeqAsync();
@@ -387,7 +387,7 @@ public sealed class KeychainDeliveryTests
         world.WithConfig("username: nomfa@example.com", "appid: 0oa2multiAcctXyZ/137");
 
         // Keep the password (and the Okta session), so that without a terminal the login gets as far as the role menu.
-        var first = await world.RunAsync(["-P", "--role", "ReadOnly", "--account", "111111111111"], Answer.With("Password: $", World.Password));
+        var first = await world.RunAsync(["-P", "--role", "ReadOnly", "--account", "111111111111"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(first.ExitCode == 0, first.ToString());
 
         var run = await KeymanProcess.RunFileAsync("setsid", ["-w", KeymanProcess.Binary, "credential-process", "--profile", "menu"], world.Env, TimeSpan.FromSeconds(30));

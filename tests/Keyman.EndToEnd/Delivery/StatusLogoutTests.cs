@@ -19,7 +19,7 @@ public sealed class StatusLogoutTests
     public async Task StatusShowsTheProfilesRolesLocalExpiryAndTheSessionAndNeverASecret()
     {
         await using var world = await StartAsync();
-        var login = await world.RunAsync(["--name", "work"], Answer.With("Password: $", World.Password));
+        var login = await world.RunAsync(["--name", "work"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(login.ExitCode == 0, login.ToString());
         var cp = await world.RunAsync("credential-process", "--profile", "dev");
         Assert.True(cp.ExitCode == 0, cp.ToString());
@@ -48,7 +48,7 @@ public sealed class StatusLogoutTests
     public async Task LogoutEndsTheOktaSessionWithDeleteAndForgetsTheSessionAndTheCache()
     {
         await using var world = await StartAsync();
-        var login = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var login = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(login.ExitCode == 0, login.ToString());
         var cp = await world.RunAsync("credential-process", "--profile", "dev");
         Assert.True(cp.ExitCode == 0, cp.ToString());
@@ -67,9 +67,9 @@ public sealed class StatusLogoutTests
         var cache = Path.Combine(world.Home, ".cache", "keyman");
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(cache, "keyman-okta-session")));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(cache, "keyman-credentials")));
-        var again = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var again = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("Password:", again.StdErr);
+        Assert.Contains(Answer.PasswordPromptText, again.StdErr);
         Assert.DoesNotContain("Reusing the Okta session", again.StdErr);
 
         // Logging out twice: the second says there was nothing, and a session Okta had ended gets 404, said so.

@@ -28,7 +28,7 @@ public sealed class DocumentedExitCodeTests
             await HostileServer.WriteAsync(stream, body, token);
         }, world.Sandbox.Certificates.Server);
         File.WriteAllText(world.ConfigPath, $"org: {okta.Url}\nusername: nomfa@example.com\nappid: 0oa1dev2AbCdEfGh/272\n");
-        return await world.RunAsync([], Answer.With("Password: $", World.Password));
+        return await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
     }
 
     [Theory]
@@ -56,7 +56,7 @@ public sealed class DocumentedExitCodeTests
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
         world.Env["AWS_ENDPOINT_URL_STS"] = sts.Url;
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
 
         AssertOneLineFailure(run, 3, "STS");
         Assert.False(File.Exists(world.CredentialsPath));
@@ -88,7 +88,7 @@ public sealed class DocumentedExitCodeTests
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
         world.Env["AWS_ENDPOINT_URL_STS"] = sts.Url;
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 22, run.ToString());
         Assert.False(File.Exists(world.CredentialsPath));

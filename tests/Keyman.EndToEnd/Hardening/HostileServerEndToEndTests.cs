@@ -43,7 +43,7 @@ public sealed class HostileServerEndToEndTests
         world.Env["AWS_ENDPOINT_URL_STS"] = sts.Url;
         world.Env["KEYMAN_STS_TIMEOUT"] = "2";
 
-        var (run, elapsed) = await Timed(() => world.RunAsync([], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Jane))));
+        var (run, elapsed) = await Timed(() => world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Jane))));
 
         AssertOneLineFailure(run, 3, "no answer within 2 s");
         Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));
@@ -122,7 +122,7 @@ public sealed class HostileServerEndToEndTests
         await using var _ = proxy;
         File.WriteAllText(world.ConfigPath, $"org: {proxy.Url}\nusername: nomfa@example.com\nappid: 0oa1dev2AbCdEfGh/272\n");
 
-        var (run, elapsed) = await Timed(() => world.RunAsync([], Answer.With("Password: $", World.Password)));
+        var (run, elapsed) = await Timed(() => world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password)));
 
         AssertOneLineFailure(run, 18, "nests deeper than 256 levels");
         Assert.InRange(elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(15));

@@ -21,7 +21,7 @@ public sealed class CredentialsFileTests
         const string before = "# my AWS keys; keep this comment\r\n[personal]\r\naws_access_key_id = AKIAPERSONAL00000000\r\naws_secret_access_key = keep-me\r\n\r\n; a second comment\r\n[work]\r\naws_access_key_id = OLD\r\naws_secret_access_key = OLD\r\naws_session_token = OLD\r\n\r\n[ci]\r\nregion=eu-west-1\r\n";
         File.WriteAllText(world.CredentialsPath, before);
 
-        var run = await world.RunAsync(["-n", "work"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-n", "work"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
 
         var after = File.ReadAllText(world.CredentialsPath);
@@ -43,7 +43,7 @@ public sealed class CredentialsFileTests
         await using var world = await NomfaAsync();
         var custom = Path.Combine(world.Home, "elsewhere", "creds");
         world.Env["AWS_SHARED_CREDENTIALS_FILE"] = custom;
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(custom, run.StdErr);
         Assert.Contains("[default]", File.ReadAllText(custom));
@@ -54,7 +54,7 @@ public sealed class CredentialsFileTests
     public async Task ScreenPrintsTheKeysToStdoutAndWritesNothing()
     {
         await using var world = await NomfaAsync();
-        var run = await world.RunAsync(["--screen"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["--screen"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         var lines = run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
@@ -73,7 +73,7 @@ public sealed class CredentialsFileTests
         File.WriteAllText(world.CredentialsPath, "[existing]\naws_access_key_id = AKIAEXISTING\n");
         var names = Enumerable.Range(1, 8).Select(i => $"p{i}").ToList();
 
-        var runs = await Task.WhenAll(names.Select(n => world.RunAsync(["-n", n], Answer.With("Password: $", World.Password))));
+        var runs = await Task.WhenAll(names.Select(n => world.RunAsync(["-n", n], Answer.With(Answer.PasswordPrompt, World.Password))));
 
         Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.ToString()));
         foreach (var name in names)
@@ -102,7 +102,7 @@ public sealed class CredentialsFileTests
     public async Task ThePasswordIsWrittenNowhere()
     {
         await using var world = await NomfaAsync();
-        var run = await world.RunAsync(["-w", Path.Combine(world.Home, ".config", "written.yml")], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-w", Path.Combine(world.Home, ".config", "written.yml")], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         var password = Encoding.UTF8.GetBytes(World.Password);
         foreach (var file in Directory.EnumerateFiles(world.Home, "*", SearchOption.AllDirectories))

@@ -106,7 +106,7 @@ public sealed partial class DeviceFlowTests
         await using var world = await OieAsync("push@example.com", FastPassApp);
         var run = await world.RunAsync(["--device"], AtTheBrowser(world, "push@example.com", method: "fastpass"));
         AssertLoggedIn(world, run);
-        Assert.DoesNotContain("Password:", run.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
         Assert.Matches(@"open this URL in a browser: https://\S+/activate\?user_code=[A-Z]{8}", run.StdErr);
         var paths = await PathsAsync(world);
         Assert.Contains("/oauth2/v1/device/authorize", paths);
@@ -122,7 +122,7 @@ public sealed partial class DeviceFlowTests
         world.Env["OKTA_AWSCLI_OIDC_CLIENT_ID"] = ClientId;
         var run = await world.RunAsync([], AtTheBrowser(world, "nomfa@example.com"));
         AssertLoggedIn(world, run);
-        Assert.DoesNotContain("Password:", run.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public sealed partial class DeviceFlowTests
     {
         await using var world = await OieAsync("push@example.com", FastPassApp);
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             AtTheBrowser(world, "push@example.com", method: "fastpass"));
         AssertLoggedIn(world, run);
         Assert.Contains("FastPass", run.StdErr);

@@ -19,7 +19,7 @@ public sealed class DuoSinglePageTests
     public async Task VerifiedPushSignsInThroughTheSinglePagePrompt()
     {
         await using var world = await AsAsync("duospa@example.com");
-        var run = await world.RunAsync(["-d", "push"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", "push"], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Duo Push sent to iOS (+X XXX-XXX-5678); approve it on your phone", run.StdErr);
@@ -35,7 +35,7 @@ public sealed class DuoSinglePageTests
     public async Task ThePhoneCallIsAnswered()
     {
         await using var world = await AsAsync("duospa@example.com");
-        var run = await world.RunAsync(["-d", "call"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", "call"], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Calling iOS (+X XXX-XXX-5678)", run.StdErr);
@@ -46,7 +46,7 @@ public sealed class DuoSinglePageTests
     {
         await using var world = await AsAsync("duospa@example.com");
         var run = await world.RunAsync(["-d", "passcode"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("Duo passcode: $", "111111"),
             Answer.With(@"Duo did not accept the passcode[^\n]*\n(?s).*Duo passcode: $", "246810"));
 
@@ -60,7 +60,7 @@ public sealed class DuoSinglePageTests
     public async Task FailuresEndInOneLineWithAFix(string method, int exitCode, string words)
     {
         await using var world = await AsAsync("duospadeny@example.com");
-        var run = await world.RunAsync(["-d", method], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", method], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == exitCode, run.ToString());
         Assert.Contains(words, run.StdErr);

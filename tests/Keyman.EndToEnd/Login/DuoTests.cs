@@ -31,7 +31,7 @@ public sealed class DuoTests
     {
         await using var world = await AsAsync("duo@example.com");
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Select an MFA factor.*Selection: $", "Duo Push"));
         AssertLoggedIn(world, run);
         foreach (var label in new[] { "Duo Push", "Duo phone call", "Duo passcode" })
@@ -47,7 +47,7 @@ public sealed class DuoTests
     public async Task DashDPushPreselectsDuoPush()
     {
         await using var world = await AsAsync("duo@example.com");
-        var run = await world.RunAsync(["-d", "push"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", "push"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.DoesNotContain("Select an MFA factor", run.StdErr);
         Assert.Contains("Duo Push sent to", run.StdErr);
@@ -57,7 +57,7 @@ public sealed class DuoTests
     public async Task DuoFactorWebInTheConfigMeansDuosDefaultPush()
     {
         await using var world = await AsAsync("duo@example.com", "duo_factor: web");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("Duo Push sent to", run.StdErr);
     }
@@ -66,7 +66,7 @@ public sealed class DuoTests
     public async Task PhoneCallIsAnswered()
     {
         await using var world = await AsAsync("duo@example.com");
-        var run = await world.RunAsync(["--factor", "DUO call"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["--factor", "DUO call"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("Calling iOS (+X XXX-XXX-1234)", run.StdErr);
     }
@@ -76,7 +76,7 @@ public sealed class DuoTests
     {
         await using var world = await AsAsync("duo@example.com");
         var run = await world.RunAsync(["-d", "passcode"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("Duo passcode: $", "111111"),
             Answer.With(@"Duo did not accept the passcode[^\n]*\n(?s).*Duo passcode: $", "246810"));
         AssertLoggedIn(world, run);
@@ -88,7 +88,7 @@ public sealed class DuoTests
     {
         await using var world = await AsAsync("duo@example.com");
         var run = await world.RunAsync(["-d", "passcode"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("Duo passcode: $", "000000"),
             Answer.With("Duo passcode: $", "111111"),
             Answer.With("Duo passcode: $", "222222"));
@@ -104,7 +104,7 @@ public sealed class DuoTests
     public async Task DuoFailuresEndInOneLineWithAFix(string user, int exitCode, string words)
     {
         await using var world = await AsAsync(user);
-        var run = await world.RunAsync(["-d", "push"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", "push"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertFailed(world, run, exitCode, words);
     }
 
@@ -112,7 +112,7 @@ public sealed class DuoTests
     public async Task VerifiedDuoPushShowsTheCode()
     {
         await using var world = await AsAsync("duoverified@example.com");
-        var run = await world.RunAsync(["-d", "push"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", "push"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("enter 739 in Duo Mobile", run.StdErr);
     }
@@ -121,7 +121,7 @@ public sealed class DuoTests
     public async Task PasscodeWorksWhenNoDeviceCanTakeAPush()
     {
         await using var world = await AsAsync("duonodevice@example.com");
-        var run = await world.RunAsync(["-d", "passcode"], Answer.With("Password: $", World.Password), Answer.With("Duo passcode: $", "864200"));
+        var run = await world.RunAsync(["-d", "passcode"], Answer.With(Answer.PasswordPrompt, World.Password), Answer.With("Duo passcode: $", "864200"));
         AssertLoggedIn(world, run);
     }
 }

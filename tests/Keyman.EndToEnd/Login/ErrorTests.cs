@@ -26,7 +26,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig($"username: {user}", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, password));
         AssertOneLineFailure(run, exitCode, words);
         Assert.DoesNotContain(password, run.StdErr);
         Assert.False(File.Exists(world.CredentialsPath));
@@ -46,7 +46,7 @@ public sealed class ErrorTests
         var run = await world.RunAsync(["-D"]);
         Assert.True(run.ExitCode == 23, run.ToString());
         Assert.Contains("cannot be parsed: line 3", run.StdErr, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("Password", run.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
         Assert.DoesNotContain(secret, run.StdErr);
         Assert.DoesNotContain(secret, run.StdOut);
     }
@@ -56,7 +56,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync(null, "okta429=1");
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("rate limit", run.StdErr, StringComparison.OrdinalIgnoreCase);
     }
@@ -66,7 +66,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync(null, "okta5xx=1", "sts5xx=1");
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
     }
 
@@ -75,7 +75,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync(null, "okta5xx");
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertOneLineFailure(run, 3, "Okta");
     }
 
@@ -84,7 +84,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync();
         File.WriteAllText(world.ConfigPath, "org: http://127.0.0.1:9\nusername: nomfa@example.com\n");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertOneLineFailure(run, 3, "Cannot reach Okta");
     }
 
@@ -93,7 +93,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync(null, "malformedAppPage");
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.Equal(20, run.ExitCode);
         Assert.Contains("Fix:", run.StdErr);
     }
@@ -103,7 +103,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa0doesNotExist/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertOneLineFailure(run, 6, "0oa0doesNotExist");
     }
 
@@ -112,7 +112,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa4noRoleAttrQr/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertOneLineFailure(run, 20, "no AWS role");
     }
 
@@ -121,7 +121,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa3roleFirstAbC/272", "role: ReadOnly", "duration: 7200");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("(WARNING) Error assuming session with duration 7200. Retrying with 3600.", run.StdErr);
         // STS took the first assertion with the refused call; the retry went with a fresh one from Okta.
@@ -136,7 +136,7 @@ public sealed class ErrorTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync(["--duration", "14400"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["--duration", "14400"], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         var expires = DateTimeOffset.Parse(world.Profile("default")!["x_security_token_expires"], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(235), TimeSpan.FromMinutes(241));
@@ -160,7 +160,7 @@ public sealed class SessionAndDebugTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: pushmanual@example.com", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
 
         // While Keyman polls the push that nobody approves, Okta's transaction (5 minutes) runs out.
         using var http = world.NewHttpClient();
@@ -186,7 +186,7 @@ public sealed class SessionAndDebugTests
         world.WithConfig("username: jane@example.com", "appid: 0oa1dev2AbCdEfGh/272", "factor: GOOGLE token:software:totp");
         string? code = null;
         var run = await world.RunAsync(["--debug"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed("MFA Passcode: $", () => code = world.Totp("jane@example.com")));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("(DEBUG)", run.StdErr);

@@ -28,7 +28,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         var run = await world.RunAsync(["--factor", factor],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed("MFA Passcode: $", () => world.Totp(Jane, provider)));
         AssertLoggedIn(world, run);
         Assert.Contains($"Enter your {provider} code here", run.StdErr);
@@ -39,7 +39,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         world.WithConfig("username: jane@example.com", "appid: 0oa1dev2AbCdEfGh/272", "factor: GOOGLE token:software:totp");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Jane)));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Jane)));
         AssertLoggedIn(world, run);
         Assert.DoesNotContain("Select an MFA factor", run.StdErr);
     }
@@ -49,7 +49,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed(@"(?s)Select an MFA factor.*Selection: $", () => "99"),
             Answer.Pick(@"(?s)not one of the listed numbers.*Selection: $", "Google Authenticator"),
             Answer.Computed("MFA Passcode: $", () => world.Totp(Jane)));
@@ -64,7 +64,7 @@ public sealed class FactorTests
     public async Task PushShowsTheNumberChallengeAndSucceedsWhenApproved()
     {
         await using var world = await JaneAsync();
-        var run = await world.RunAsync(["--factor", "OKTA push"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["--factor", "OKTA push"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("42", run.StdErr[run.StdErr.IndexOf("push", StringComparison.OrdinalIgnoreCase)..]);
     }
@@ -74,7 +74,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         var run = await world.RunAsync(["--factor", "GOOGLE token:software:totp"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("MFA Passcode: $", "000000"),
             Answer.Computed("Invalid passcode[^\n]*\n(?s).*MFA Passcode: $", () => world.Totp(Jane)));
         AssertLoggedIn(world, run);
@@ -85,7 +85,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         var run = await world.RunAsync(["--factor", "GOOGLE token:software:totp"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("MFA Passcode: $", "000000"),
             Answer.With("MFA Passcode: $", "111111"),
             Answer.With("MFA Passcode: $", "222222"));
@@ -103,7 +103,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         var run = await world.RunAsync(["--factor", factor],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed(@"code \(or 'resend'\): $", () => world.LastSentCode(Jane)));
         AssertLoggedIn(world, run);
         Assert.Contains(word, run.StdErr, StringComparison.OrdinalIgnoreCase);
@@ -114,7 +114,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         var run = await world.RunAsync(["--factor", "sms"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With(@"code \(or 'resend'\): $", "resend"),
             Answer.Computed(@"new code[^\n]*\n(?s).*code \(or 'resend'\): $", () => world.LastSentCode(Jane)));
         AssertLoggedIn(world, run);
@@ -125,7 +125,7 @@ public sealed class FactorTests
     public async Task SecurityQuestion()
     {
         await using var world = await JaneAsync();
-        var run = await world.RunAsync(["--factor", "question"], Answer.With("Password: $", World.Password), Answer.With("Answer: $", "mayonnaise"));
+        var run = await world.RunAsync(["--factor", "question"], Answer.With(Answer.PasswordPrompt, World.Password), Answer.With("Answer: $", "mayonnaise"));
         AssertLoggedIn(world, run);
         Assert.DoesNotContain("mayonnaise", run.StdErr);
     }
@@ -136,7 +136,7 @@ public sealed class FactorTests
     public async Task HardwareTokens(string factor, string code)
     {
         await using var world = await JaneAsync();
-        var run = await world.RunAsync(["--factor", factor], Answer.With("Password: $", World.Password), Answer.With("MFA Passcode: $", code));
+        var run = await world.RunAsync(["--factor", factor], Answer.With(Answer.PasswordPrompt, World.Password), Answer.With("MFA Passcode: $", code));
         AssertLoggedIn(world, run);
     }
 
@@ -147,7 +147,7 @@ public sealed class FactorTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig($"username: {user}", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.Equal(14, run.ExitCode);
         Assert.Contains(words, run.StdErr);
         Assert.False(File.Exists(world.CredentialsPath));
@@ -158,7 +158,7 @@ public sealed class FactorTests
     {
         await using var world = await JaneAsync();
         var run = await world.RunAsync(["--factor", "carrier-pigeon"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Select an MFA factor.*Selection: $", "Security question"),
             Answer.With("Answer: $", "mayonnaise"));
         AssertLoggedIn(world, run);

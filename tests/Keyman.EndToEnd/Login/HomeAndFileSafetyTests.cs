@@ -61,7 +61,7 @@ public sealed class HomeAndFileSafetyTests
 
         Assert.True(run.ExitCode == CredentialsFile, run.ToString());
         Assert.Contains("FIFO", run.StdErr);
-        Assert.DoesNotContain("Password", run.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
         Assert.True(IsFifo(world.CredentialsPath), "the FIFO was replaced");
     }
@@ -95,7 +95,7 @@ public sealed class HomeAndFileSafetyTests
 
         Assert.True(run.ExitCode == CredentialsFile, run.ToString());
         Assert.Contains("line 1", run.StdErr);
-        Assert.DoesNotContain("Password", run.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
         Assert.Equal(garbage, File.ReadAllText(world.CredentialsPath));
         Assert.Empty(await world.RequestsAsync("okta"));
     }
@@ -114,7 +114,7 @@ public sealed class HomeAndFileSafetyTests
             File.WriteAllText(file, "[default]\naws_secret_access_key = left-by-a-killed-run\n");
         }
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.False(File.Exists(dead), "the dead run's temporary file is still there");

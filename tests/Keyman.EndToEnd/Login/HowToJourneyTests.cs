@@ -14,13 +14,14 @@ public sealed class HowToJourneyTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: gina@example.com", "role: my-developer-gateway-role", "appid: 0oa5stepUpBdrck/272", "region: us-east-1");
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Gina)));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Gina)));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(string.Empty, run.StdOut);
         string[] expected =
         [
             "(INFO) Keyman",
+            $"Okta password for gina@example.com at {new Uri(world.Url).Authority}: ",
             "(INFO) Successfully authed Gina",
             "(INFO) Using account: 0oa5stepUpBdrck/272",
             "(INFO) Getting SAML Assertion from " + world.Url,
@@ -67,7 +68,7 @@ public sealed class HowToJourneyTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: gina@example.com", "appid: 0oa5stepUpBdrck/272");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Gina)));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password), Answer.Computed("MFA Passcode: $", () => world.Totp(Gina)));
         Assert.True(run.ExitCode == 0, run.ToString());
 
         File.WriteAllText(world.Env["AWS_CONFIG_FILE"], """

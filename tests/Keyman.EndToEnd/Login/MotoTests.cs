@@ -69,7 +69,7 @@ public sealed class MotoTests : IAsyncLifetime
         world.WithConfig("username: nomfa@example.com", $"appid: {MotoApp}");
         world.Env["AWS_ENDPOINT_URL_STS"] = _motoUrl;
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"Assuming role: {RoleArn}", run.StdErr);

@@ -53,7 +53,7 @@ public sealed class OieDuoTests
     {
         await using var world = await OieAsync("duopush@example.com");
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Select an MFA factor.*Selection: $", "Duo Push"));
         AssertLoggedIn(world, run);
         foreach (var label in new[] { "Okta Verify push", "Duo Push", "Duo phone call", "Duo passcode" })
@@ -73,7 +73,7 @@ public sealed class OieDuoTests
     {
         await using var world = await OieAsync("duo@example.com");
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Pick(@"(?s)Select an MFA factor.*Selection: $", "Duo phone call"));
         AssertLoggedIn(world, run);
         Assert.Contains("Calling iOS (+X XXX-XXX-1234)", run.StdErr);
@@ -85,7 +85,7 @@ public sealed class OieDuoTests
     public async Task DashDAndFactorPreselectDuoPush(string flag, string value)
     {
         await using var world = await OieAsync("duopush@example.com");
-        var run = await world.RunAsync([flag, value], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([flag, value], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.DoesNotContain("Select an MFA factor", run.StdErr);
         Assert.Contains("Duo Push sent to", run.StdErr);
@@ -95,7 +95,7 @@ public sealed class OieDuoTests
     public async Task DuoFactorWebMeansDuosDefaultPush()
     {
         await using var world = await OieAsync("duo@example.com", "duo_factor: web");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("Duo Push sent to", run.StdErr);
     }
@@ -105,7 +105,7 @@ public sealed class OieDuoTests
     {
         await using var world = await OieAsync("duo@example.com");
         var run = await world.RunAsync(["-d", "passcode"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("Duo passcode: $", "111111"),
             Answer.With(@"Duo did not accept the passcode[^\n]*\n(?s).*Duo passcode: $", "246810"));
         AssertLoggedIn(world, run);
@@ -117,7 +117,7 @@ public sealed class OieDuoTests
     {
         await using var world = await OieAsync("duo@example.com");
         var run = await world.RunAsync(["-d", "passcode"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("Duo passcode: $", "000000"),
             Answer.With("Duo passcode: $", "111111"),
             Answer.With("Duo passcode: $", "222222"));
@@ -132,7 +132,7 @@ public sealed class OieDuoTests
     public async Task DuoFailuresEndInOneLineWithAFix(string user, int exitCode, string words)
     {
         await using var world = await OieAsync(user);
-        var run = await world.RunAsync(["-d", "push"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", "push"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertFailed(world, run, exitCode, words);
     }
 
@@ -148,7 +148,7 @@ public sealed class OieDuoTests
 
         world.Env["KEYMAN_SECRET_STORE"] = "secret-service";
         world.WithConfig("username: duo@example.com", $"appid: {DevApp}", "duo_factor: push");
-        AssertLoggedIn(world, await world.RunAsync([], Answer.With("Password: $", World.Password)));
+        AssertLoggedIn(world, await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password)));
 
         // The kept session opens the step-up app, whose policy asks for a factor again: Duo, through IDX, no password.
         world.WithConfig("username: duo@example.com", $"appid: {StepUpApp}", "duo_factor: push");
@@ -157,7 +157,7 @@ public sealed class OieDuoTests
         AssertLoggedIn(world, run);
         Assert.Contains("Application-level MFA present; re-authenticating Okta", run.StdErr);
         Assert.Contains("Duo Push sent to", run.StdErr);
-        Assert.DoesNotContain("Password:", run.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
         var paths = await PathsAsync(world, seq);
         Assert.Contains("/idp/idx/challenge/answer", paths);
         Assert.Contains("/frame/web/v1/auth", paths);
@@ -168,7 +168,7 @@ public sealed class OieDuoTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: duo@example.com", "appid: 0oa5stepUpBdrck/272");
-        var run = await world.RunAsync(["-d", "push"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-d", "push"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("Application-level MFA present; re-authenticating Okta", run.StdErr);
         Assert.Equal(2, run.StdErr.Split("Duo Push sent to").Length - 1);

@@ -37,7 +37,7 @@ public sealed class OieLoginTests
     {
         await using var world = await OieAsync("totp@example.com");
         var run = await world.RunAsync(["-D"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed("MFA Passcode: $", () => world.Totp("totp@example.com")));
         AssertLoggedIn(world, run);
         Assert.Contains("Okta Identity Engine", run.StdErr);
@@ -54,7 +54,7 @@ public sealed class OieLoginTests
     public async Task OktaVerifyPushShowsTheNumberChallenge()
     {
         await using var world = await OieAsync("push@example.com");
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("73", run.StdErr[run.StdErr.IndexOf("push", StringComparison.OrdinalIgnoreCase)..]);
     }
@@ -64,7 +64,7 @@ public sealed class OieLoginTests
     {
         await using var world = await OieAsync("totp@example.com");
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With("MFA Passcode: $", "000000"),
             Answer.Computed("(?s)Invalid.*MFA Passcode: $", () => world.Totp("totp@example.com")));
         AssertLoggedIn(world, run);
@@ -78,18 +78,18 @@ public sealed class OieLoginTests
     public async Task EachIdxOutcomeIsOneLineWithAFixAndItsExitCode(string user, string password, int exitCode, string says)
     {
         await using var world = await OieAsync(user);
-        var run = await world.RunAsync([], Answer.With("Password: $", password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, password));
         Assert.True(run.ExitCode == exitCode, run.ToString());
         Assert.Contains(says, run.StdErr);
         Assert.Contains("Fix:", run.StdErr);
-        Assert.DoesNotContain(password == World.Password ? World.Password : password, run.StdErr.Replace("Password:", string.Empty, StringComparison.Ordinal));
+        Assert.DoesNotContain(password == World.Password ? World.Password : password, run.StdErr.Replace(Answer.PasswordPromptText, string.Empty, StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task ABrowserOnlyPolicyIsExit19NamingTheDeviceFlow()
     {
         await using var world = await OieAsync("push@example.com", FastPassApp);
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 19, run.ToString());
         Assert.Contains("--device", run.StdErr);
         Assert.Contains("oidc_client_id", run.StdErr);
@@ -100,7 +100,7 @@ public sealed class OieLoginTests
     {
         await using var world = await OieAsync("totp@example.com");
         var run = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed("MFA Passcode: $", () =>
             {
                 world.PostControlAsync("clock", "{\"advanceSeconds\": 900}").GetAwaiter().GetResult();
@@ -123,7 +123,7 @@ public sealed class OieLoginTests
         world.Env["KEYMAN_SECRET_STORE"] = "secret-service";
         world.WithConfig("username: totp@example.com", $"appid: {DevApp}");
         var first = await world.RunAsync([],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed("MFA Passcode: $", () => world.Totp("totp@example.com")));
         AssertLoggedIn(world, first);
 
@@ -142,7 +142,7 @@ public sealed class OieLoginTests
         var third = await world.RunAsync([], Answer.Computed("MFA Passcode: $", () => world.Totp("totp@example.com")));
         AssertLoggedIn(world, third);
         Assert.Contains("Application-level MFA present; re-authenticating Okta", third.StdErr);
-        Assert.DoesNotContain("Password:", third.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, third.StdErr);
         Assert.Contains("/idp/idx/challenge/answer", await IdxPathsAsync(world, seq));
     }
 
@@ -152,7 +152,7 @@ public sealed class OieLoginTests
         await using var world = await World.StartAsync(ScenarioDocument.LoadBuiltIn("oie"));
         world.WithConfig("username: totp@example.com");
         var run = await world.RunAsync(["-D"],
-            Answer.With("Password: $", World.Password),
+            Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.Computed("MFA Passcode: $", () => world.Totp("totp@example.com")),
             Answer.Pick(@"(?s)Select an AWS account.*Selection: $", "AWS Dev"));
         AssertLoggedIn(world, run);
@@ -164,7 +164,7 @@ public sealed class OieLoginTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig("username: nomfa@example.com", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync(["-D"], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["-D"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("Okta engine: Okta Classic", run.StdErr);
         Assert.Empty(await IdxPathsAsync(world));
@@ -182,7 +182,7 @@ public sealed class OieLoginTests
 
         world.Env["KEYMAN_SECRET_STORE"] = "secret-service";
         world.WithConfig("username: nomfa@example.com", $"appid: {DevApp}", "password_cache: true");
-        var seed = await world.RunAsync(["-P"], Answer.With("Password: $", World.Password));
+        var seed = await world.RunAsync(["-P"], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, seed);
 
         // Okta ends every session: credential-process signs in again through IDX with the kept password, asking nothing.
@@ -193,7 +193,7 @@ public sealed class OieLoginTests
         var direct = await world.RunAsync("credential-process", "--profile", "dev");
         Assert.True(direct.ExitCode == 0, direct.ToString());
         Assert.Contains("\"AccessKeyId\": \"ASIA", direct.StdOut.Replace("\":\"", "\": \"", StringComparison.Ordinal));
-        Assert.DoesNotContain("Password:", direct.StdErr);
+        Assert.DoesNotContain(Answer.PasswordPromptText, direct.StdErr);
         Assert.Contains("/idp/idx/identify", await IdxPathsAsync(world, seq));
     }
 }

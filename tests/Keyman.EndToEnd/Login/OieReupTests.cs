@@ -54,7 +54,7 @@ public sealed class OieReupTests
 
         try
         {
-            await WaitForAsync("Password:", 1);
+            await WaitForAsync(Answer.PasswordPromptText, 1);
             await process.StandardInput.WriteLineAsync(World.Password);
             await process.StandardInput.FlushAsync();
             await WaitForAsync("Wrote profile", 1);
@@ -62,7 +62,7 @@ public sealed class OieReupTests
             // Okta ends the session: the next refresh signs in again through IDX, from the same app's link.
             var expiredSeq = await world.LastSeqAsync();
             await world.PostControlAsync("sessions/expire");
-            await WaitForAsync("Password:", 2);
+            await WaitForAsync(Answer.PasswordPromptText, 2);
             await process.StandardInput.WriteLineAsync(World.Password);
             await process.StandardInput.FlushAsync();
             await WaitForAsync("Wrote profile", 2);
@@ -83,6 +83,6 @@ public sealed class OieReupTests
         Assert.True(process.ExitCode == 0, text);
         Assert.Contains("The Okta session has ended; logging in again", text);
         Assert.DoesNotContain("Select", text);
-        Assert.Equal(2, Count(text, "Password:"));
+        Assert.Equal(2, Count(text, Answer.PasswordPromptText));
     }
 }

@@ -55,7 +55,7 @@ public sealed class PromptSignalTests
         var stdout = process.StandardOutput.ReadToEndAsync();
 
         var waited = Stopwatch.StartNew();
-        while (!Seen(stderr, "Password: ") && waited.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
+        while (!Seen(stderr, Answer.PasswordPromptText) && waited.Elapsed < TimeSpan.FromSeconds(30) && !process.HasExited)
         {
             await Task.Delay(50);
         }
@@ -114,7 +114,7 @@ public sealed class PromptSignalTests
         var log = File.Exists(errors) ? await File.ReadAllTextAsync(errors) : string.Empty;
         Assert.True(run.StdOut.Contains("rc=143", StringComparison.Ordinal), run + "\n" + log);
         Assert.Contains("ECHO=on", run.StdOut);
-        Assert.Contains("Password:", run.StdOut);
+        Assert.Contains(Answer.PasswordPromptText, run.StdOut);
         Assert.Contains("Cancelled.", log);
     }
 

@@ -24,7 +24,7 @@ public sealed class TlsTrustTests
         var folder = Directory.CreateDirectory(Path.Combine(world.Home, "certs")).FullName;
         world.Env["SSL_CERT_DIR"] = folder;
 
-        var run = await world.RunAsync(["exec", "--", "sh", "-c", "printf '%s|%s\\n' \"$SSL_CERT_FILE\" \"$SSL_CERT_DIR\""], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync(["exec", "--", "sh", "-c", "printf '%s|%s\\n' \"$SSL_CERT_FILE\" \"$SSL_CERT_DIR\""], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"{world.CaFile}|{folder}\n", run.StdOut, StringComparison.Ordinal);
@@ -39,7 +39,7 @@ public sealed class TlsTrustTests
         world.Env["SSL_CERT_FILE"] = Path.Combine(world.Home, "no-such-file.pem");
         world.Env["SSL_CERT_DIR"] = folder;
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.True(File.Exists(world.CredentialsPath));
@@ -61,7 +61,7 @@ public sealed class TlsTrustTests
         world.Env["SSL_CERT_FILE"] = other;
         world.Env["SSL_CERT_DIR"] = Directory.CreateDirectory(Path.Combine(world.Home, "certs")).FullName;
 
-        var run = await world.RunAsync([], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 3, run.ToString());
         var error = Assert.Single(run.StdErr.Split('\n'), l => l.Contains("(ERROR)", StringComparison.Ordinal));

@@ -14,7 +14,7 @@ public sealed class WaitIndicatorTests
         await using var world = await World.StartAsync();
         world.WithConfig("username: duo@example.com", "appid: 0oa1dev2AbCdEfGh/272");
         var run = await KeymanProcess.RunFileAsync("script", ["-qec", $"'{KeymanProcess.Binary}' -d push", "/dev/null"], world.Env, TimeSpan.FromSeconds(60),
-            Answer.With("Password: ", World.Password));
+            Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var screen = run.StdOut;
@@ -34,7 +34,7 @@ public sealed class WaitIndicatorTests
     {
         await using var world = await World.StartAsync();
         world.WithConfig($"username: {user}", "appid: 0oa1dev2AbCdEfGh/272");
-        var run = await world.RunAsync([flag, value], Answer.With("Password: $", World.Password));
+        var run = await world.RunAsync([flag, value], Answer.With(Answer.PasswordPrompt, World.Password));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains(line, run.StdErr);

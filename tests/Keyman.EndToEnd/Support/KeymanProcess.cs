@@ -16,6 +16,12 @@ public sealed record RunResult(int ExitCode, string StdOut, string StdErr)
 /// </summary>
 public sealed record Answer(string PromptPattern, Func<string, string> Reply)
 {
+    /// <summary>The Okta password prompt ("Okta password for jane@acme.okta.com: "), as a pattern to answer.</summary>
+    public const string PasswordPrompt = "Okta password for \\S+( at \\S+)?: $";
+
+    /// <summary>The start of the Okta password prompt, to count or rule out in a run's stderr.</summary>
+    public const string PasswordPromptText = "Okta password for ";
+
     public static Answer With(string promptPattern, string reply) => new(promptPattern, _ => reply);
 
     public static Answer Computed(string promptPattern, Func<string> reply) => new(promptPattern, _ => reply());

@@ -16,8 +16,38 @@ public sealed class KeymanCliTests
 
         Assert.Equal(2, code);
         Assert.NotEmpty(cli.ErrorLines);
-        Assert.All(cli.ErrorLines, l => Assert.EndsWith("Fix: see 'keyman --help'.", l, StringComparison.Ordinal));
+        var help = args[0].StartsWith('-') ? "keyman" : "keyman " + args[0];
+        Assert.All(cli.ErrorLines, l => Assert.EndsWith($"Fix: see '{help} --help'.", l, StringComparison.Ordinal));
         Assert.Equal(string.Empty, cli.Out);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--duration", "x" }, "--duration must be a whole number of seconds, not 'x'. Fix: see 'keyman --help'.")]
+    [InlineData(new[] { "env", "-du", "1.5" }, "--duration must be a whole number of seconds, not '1.5'. Fix: see 'keyman env --help'.")]
+    [InlineData(new[] { "--duratoin", "3600" }, "(did you mean '--duration'?). Fix: see 'keyman --help'.")]
+    [InlineData(new[] { "exce", "--", "ls" }, "(did you mean 'exec'?). Fix: see 'keyman --help'.")]
+    [InlineData(new[] { "env", "--fromat", "fish" }, "(did you mean '--format'?). Fix: see 'keyman env --help'.")]
+    [InlineData(new[] { "bedrock", "modls" }, "(did you mean 'models'?). Fix: see 'keyman bedrock --help'.")]
+    public async Task ParseErrorsArePlainWordsWithDidYouMeanAndTheSubcommandsHelp(string[] args, string ending)
+    {
+        await using var cli = await CliTestHost.OfflineAsync();
+
+        Assert.Equal(2, await cli.RunAsync(args));
+
+        Assert.Contains(cli.ErrorLines, l => l.EndsWith(ending, StringComparison.Ordinal));
+        Assert.DoesNotContain("System.", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("'3600'", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("'fish'", cli.Error, StringComparison.Ordinal);
+        Assert.All(cli.ErrorLines, l => Assert.Matches("Fix: see 'keyman( [a-z-]+)* --help'\\.$", l));
+    }
+
+    [Fact]
+    public async Task HelpNamesWhatANumberFlagCounts()
+    {
+        await using var cli = await CliTestHost.OfflineAsync();
+
+        Assert.Equal(0, await cli.RunAsync("--help"));
+        Assert.Contains("--duration <seconds>", cli.Out, StringComparison.Ordinal);
     }
 
     [Fact]

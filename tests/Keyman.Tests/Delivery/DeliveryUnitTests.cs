@@ -85,6 +85,13 @@ public sealed class CredentialVariablesTests
         Assert.StartsWith("$Env:AWS_ACCESS_KEY_ID = 'ASIAEXAMPLE'\n", CredentialVariables.Format(vars, ExportFormat.PowerShell));
         using var json = JsonDocument.Parse(CredentialVariables.Format(vars, ExportFormat.Json));
         Assert.Equal(Credentials.SecretAccessKey, json.RootElement.GetProperty("AWS_SECRET_ACCESS_KEY").GetString());
+        string[] profile = ["AWS_PROFILE", "AWS_DEFAULT_PROFILE"];
+        Assert.Equal(profile, CredentialVariables.Overriding);
+        Assert.StartsWith("unset AWS_PROFILE\nunset AWS_DEFAULT_PROFILE\nexport AWS_ACCESS_KEY_ID=", CredentialVariables.Format(vars, ExportFormat.Zsh, profile), StringComparison.Ordinal);
+        Assert.StartsWith("set -e AWS_PROFILE;\nset -e AWS_DEFAULT_PROFILE;\nset -gx ", CredentialVariables.Format(vars, ExportFormat.Fish, profile), StringComparison.Ordinal);
+        Assert.StartsWith("Remove-Item Env:AWS_PROFILE -ErrorAction SilentlyContinue\nRemove-Item Env:AWS_DEFAULT_PROFILE -ErrorAction SilentlyContinue\n$Env:", CredentialVariables.Format(vars, ExportFormat.PowerShell, profile), StringComparison.Ordinal);
+        using var unsetJson = JsonDocument.Parse(CredentialVariables.Format(vars, ExportFormat.Json, profile));
+        Assert.Equal(JsonValueKind.Null, unsetJson.RootElement.GetProperty("AWS_DEFAULT_PROFILE").ValueKind);
         Assert.Equal(ExitCodes.Usage, Assert.Throws<KeymanException>(() => CredentialVariables.ParseFormat("cmd")).ExitCode);
     }
 }

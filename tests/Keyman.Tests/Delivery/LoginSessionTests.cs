@@ -96,7 +96,7 @@ public sealed class LoginSessionTests : SandboxTestBase
         await PostJson("/_sandbox/sessions/expire", new { });
         var again = new ScriptedInteraction(Password);
         await LoginAsync(again, Config());
-        Assert.Equal(["Password:"], again.Asked);
+        Assert.Equal([$"Okta password for {User} at {new Uri(Base).Authority}:"], again.Asked);
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class LoginSessionTests : SandboxTestBase
         _store.Items[("aws_okta_keyman", User)] = "stale";
         var interaction = new ScriptedInteraction(Password);
         await LoginAsync(interaction, Config(passwordCache: true));
-        Assert.Equal(["Password:"], interaction.Asked);
+        Assert.Equal([$"Okta password for {User} at {new Uri(Base).Authority}:"], interaction.Asked);
         Assert.Equal(Password, _store.Items[("aws_okta_keyman", User)]);
         Assert.Contains(_log.Lines, l => l.Level == "WARNING" && l.Message.Contains("rejected the cached password", StringComparison.Ordinal));
     }
@@ -128,7 +128,7 @@ public sealed class LoginSessionTests : SandboxTestBase
         _store.Unavailable = true;
         var interaction = new ScriptedInteraction(Password);
         await LoginAsync(interaction, Config(passwordCache: true));
-        Assert.Equal(["Password:"], interaction.Asked);
+        Assert.Equal([$"Okta password for {User} at {new Uri(Base).Authority}:"], interaction.Asked);
         Assert.Single(_log.Lines, l => l.Level == "WARNING" && l.Message.Contains("secret store is not available", StringComparison.Ordinal));
     }
 
@@ -141,7 +141,7 @@ public sealed class LoginSessionTests : SandboxTestBase
         var second = await flow.RefreshAsync(CancellationToken.None);
         Assert.Equal(first.Role, second.Role);
         Assert.NotEqual(first.Credentials.AccessKeyId, second.Credentials.AccessKeyId);
-        Assert.Equal(["Password:"], interaction.Asked);
+        Assert.Equal([$"Okta password for {User} at {new Uri(Base).Authority}:"], interaction.Asked);
         Assert.Empty(interaction.Menus);
     }
 }

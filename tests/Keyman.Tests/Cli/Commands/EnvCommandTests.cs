@@ -15,6 +15,7 @@ public sealed class EnvCommandTests
         Assert.Contains(lines, l => l.StartsWith("set -gx AWS_SECRET_ACCESS_KEY ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("set -gx AWS_SESSION_TOKEN ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.StartsWith("set -gx AWS_REGION ", StringComparison.Ordinal) && l.Contains("eu-west-1", StringComparison.Ordinal));
+        Assert.Equal(["set -e AWS_PROFILE;", "set -e AWS_DEFAULT_PROFILE;"], lines[..2]);
         Assert.All(lines, l => Assert.StartsWith("set ", l, StringComparison.Ordinal));
         Assert.False(File.Exists(cli.CredentialsPath));
     }
@@ -25,7 +26,7 @@ public sealed class EnvCommandTests
         await using var cli = await CliTestHost.OfflineAsync();
 
         Assert.Equal(2, await cli.RunAsync("env", "--format", "tcsh"));
-        Assert.DoesNotContain("Password", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("password", cli.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, cli.Out);
     }
 }

@@ -54,6 +54,6 @@ public sealed class ExecCommandTests
         await using var cli = await CliTestHost.OfflineAsync();
 
         Assert.Equal(2, await cli.RunAsync("exec"));
-        Assert.Contains("Fix: see 'keyman --help'", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("Fix: see 'keyman exec --help'", cli.Error, StringComparison.Ordinal);
     }
 }

@@ -13,9 +13,21 @@ public sealed class LoginCommandTests
         var profile = cli.Profile("work");
         Assert.NotNull(profile);
         Assert.StartsWith("ASIA", profile["aws_access_key_id"], StringComparison.Ordinal);
-        Assert.Contains("Password:", cli.Error, StringComparison.Ordinal);
+        Assert.Contains($"Okta password for nomfa@example.com at {new Uri(cli.Url).Authority}: ", cli.Error, StringComparison.Ordinal);
         Assert.Contains("All done!", cli.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, cli.Out);
+    }
+
+    [Fact]
+    public async Task ProfileIsTheSameAsNameForTheLogin()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
+
+        var code = await cli.RunAsync(["--profile", "work"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        Assert.NotNull(cli.Profile("work"));
+        Assert.Null(cli.Profile("default"));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class LogoutCommandTests
 
         // The next login asks for the password again.
         Assert.Equal(0, await cli.RunAsync([], CliTestHost.Password + "\n"));
-        Assert.Contains("Password:", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("Okta password for ", cli.Error, StringComparison.Ordinal);
     }
 
     [Fact]

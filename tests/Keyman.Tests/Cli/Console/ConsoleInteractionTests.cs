@@ -30,4 +30,18 @@ public sealed class ConsoleInteractionTests
         Assert.DoesNotContain('\u001b', prompts.ToString());
         Assert.Contains("Prod\u241b[2J", prompts.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AMenuTakesAUniqueNameInAnyCaseAsWellAsANumber()
+    {
+        var prompts = new StringWriter();
+        var ui = new ConsoleInteraction(new StringReader("admin\nnobody\nteam/ADMIN\n"), prompts, inputIsTerminal: false);
+
+        var index = await ui.ChooseAsync("Select a role", ["Account", "Role"],
+            [["111111111111", "Admin"], ["222222222222", "Admin"], ["222222222222", "team/Admin"]], CancellationToken.None);
+
+        Assert.Equal(2, index);
+        Assert.Contains("'admin' is on 2 lines", prompts.ToString(), StringComparison.Ordinal);
+        Assert.Contains("'nobody' is not one of the listed numbers or names", prompts.ToString(), StringComparison.Ordinal);
+    }
 }
