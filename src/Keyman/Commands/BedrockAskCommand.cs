@@ -13,7 +13,7 @@ namespace Keyman.Cli.Commands;
 internal sealed class BedrockAskCommand : BedrockCommand
 {
     private readonly Argument<string?> _prompt = new("prompt") { Description = "The question; '-' or nothing reads it from stdin", Arity = ArgumentArity.ZeroOrOne };
-    private readonly Option<string> _model = new("--model-id") { Description = "Model or inference profile ID (default: the newest Claude model your profile can use in its region)" };
+    private readonly Option<string> _model = new("--model-id", "--model", "-m") { Description = "Model or inference profile ID (default: the newest Claude model your profile can use in its region)" };
     private readonly Option<int> _maxTokens = new("--max-tokens") { Description = "Most tokens in the answer", DefaultValueFactory = _ => 1024 };
     private readonly Option<string> _system = new("--system") { Description = "A system prompt" };
     private readonly Option<bool> _stream = new("--stream") { Description = "Print the answer as it arrives" };

@@ -14,7 +14,7 @@ internal sealed class BedrockChatCommand : BedrockCommand
     private static readonly Lock InterruptGate = new();
     private static Func<bool>? s_interrupt;
 
-    private readonly Option<string> _model = new("--model-id") { Description = "Model or inference profile ID, of any provider (default: the newest Claude model your profile can use in its region)" };
+    private readonly Option<string> _model = new("--model-id", "--model", "-m") { Description = "Model or inference profile ID, of any provider (default: the newest Claude model your profile can use in its region)" };
     private readonly Option<string> _system = new("--system") { Description = "A system prompt for the whole conversation" };
     private readonly Option<int?> _maxTokens = new("--max-tokens") { Description = "Most tokens in each answer (default: the model's)" };
     private readonly Option<string> _save = new("--save") { Description = "Write the transcript to this file as JSON (0600), after every answer" };

@@ -15,7 +15,7 @@ internal sealed class DoctorCommand : KeymanCommand
     private readonly Option<string> _config = new("--config", "-c") { Description = "Keyman config file (default: ~/.config/aws_okta_keyman.yml)" };
     private readonly Option<bool> _json = new("--json") { Description = "The checks as JSON, for scripts" };
     private readonly Option<bool> _noInvoke = new("--no-invoke") { Description = "Skip the one-token InvokeModel call" };
-    private readonly Option<string> _model = new("--model-id") { Description = "Model for the InvokeModel check (default: the newest Claude model the profile can use)" };
+    private readonly Option<string> _model = new("--model-id", "--model", "-m") { Description = "Model for the InvokeModel check (default: the newest Claude model the profile can use)" };
 
     public DoctorCommand(CliHost host)
         : base(new Command("doctor", "Check every link of the how-to's chain: Keyman config, AWS profile, credentials, STS, Bedrock"), host)
