@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Whole-process time of one question through Bedrock's Converse API: `keyman bedrock ask` against
 # `aws bedrock-runtime converse`, on the same sandbox and the same profile chain (AWS_PROFILE=bedrock: role_arn +
-# source_profile = default, as the how-to sets up). Both re-assume the role on every run (neither caches it here).
+# source_profile = default, as the how-to sets up). After the first run both reuse the role session kept in ~/.aws/cli/cache (the AWS CLI's cache, which Keyman shares), so no STS call is timed.
 #   bash bench/converse.sh           # needs hyperfine and jq (apt-get install hyperfine jq)
 #   RUNS=30 bash bench/converse.sh
 set -euo pipefail
