@@ -220,9 +220,10 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             log.Info($"Wrote profile \"{profile}\" to {path} \U0001F4BE");
         }
 
-        var now = context.Time.GetUtcNow();
-        log.Info($"Current time is {now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)}");
-        log.Info($"Session expires at {credentials.Expiration.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss'+00:00'", CultureInfo.InvariantCulture)} \u23F3");
+        // In the user's own time zone, with its offset, as the log prefix is (the original printed UTC here).
+        var zone = context.Time.LocalTimeZone;
+        log.Info($"Current time is {TimeZoneInfo.ConvertTime(context.Time.GetUtcNow(), zone).ToString("yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture)}");
+        log.Info($"Session expires at {TimeZoneInfo.ConvertTime(credentials.Expiration, zone).ToString("yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture)} \u23F3");
         return new LoginResult(credentials, role, region, writtenTo)
         {
             SamlFormAction = formAction,
