@@ -138,7 +138,7 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
             {
                 Fix = $"This role may list but not invoke models; the how-to chains a Bedrock role on it: {StepZero}, "
                     + "or log in with `keyman --assume-role ARN` (or `assume_role_arn:` in the Keyman config) to write that role's keys. "
-                    + $"Only if no such role exists, ask DevOps: {denied.Fix}",
+                    + $"Only if no such role exists: {denied.Fix ?? "ask your DevOps team for bedrock:InvokeModel."}",
             };
         }
 
