@@ -50,6 +50,28 @@ public static partial class ConfigFile
         Read(LoadRoot(text, path), path, env ?? ProcessEnvironment.Instance, log);
 
     /// <summary>
+    /// Every wrong value of the file at <paramref name="path"/> (each placeholder, each bad shape), in file order, where
+    /// <see cref="Load"/> stops at the first; empty when the file loads. An unreadable or malformed file is one problem.
+    /// </summary>
+    public static IReadOnlyList<KeymanException> Problems(string path, IEnvironment env)
+    {
+        var problems = new List<KeymanException>();
+        try
+        {
+            if (ReadText(path) is { } text)
+            {
+                Read(LoadRoot(text, path), path, env, log: null, problems: problems);
+            }
+        }
+        catch (KeymanException e)
+        {
+            problems.Add(e);
+        }
+
+        return problems;
+    }
+
+    /// <summary>
     /// Makes the file at <paramref name="path"/> hold <paramref name="config"/>'s saved keys: keys whose value
     /// changes are rewritten in place and new ones added after the last, while comments, unknown keys, order and
     /// untouched lines stay as they were. A symlinked file is written through the link; the write is atomic.
@@ -187,7 +209,7 @@ public static partial class ConfigFile
     /// <paramref name="lenient"/> leaves a wrong value unset instead of refusing the file, so that a rewrite can replace
     /// it (or keep it as the user wrote it) rather than fail.
     /// </summary>
-    private static KeymanConfig Read(YamlNode? root, string path, IEnvironment env, ILog? log, bool lenient = false)
+    private static KeymanConfig Read(YamlNode? root, string path, IEnvironment env, ILog? log, bool lenient = false, List<KeymanException>? problems = null)
     {
         var config = new KeymanConfig();
         if (root is not YamlMappingNode mapping)
@@ -206,6 +228,10 @@ public static partial class ConfigFile
                 }
                 catch (KeymanException) when (lenient)
                 {
+                }
+                catch (KeymanException e) when (problems is not null)
+                {
+                    problems.Add(e);
                 }
             }
             else if (log is not null)

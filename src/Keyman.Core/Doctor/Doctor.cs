@@ -48,10 +48,22 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
         var profiles = new AwsProfiles(context.Environment, context.Log, context.Time, context.Http);
 
         AwsProfilePlan? plan = null;
+        var awsConfigPath = AwsConfigFile.ResolvePath(context.Environment);
+        var noAwsConfig = !File.Exists(awsConfigPath);
         checks.Add(Run("AWS profile", () =>
         {
-            plan = profiles.Plan(options.Profile, options.Region);
-            return DescribeProfile(plan);
+            try
+            {
+                plan = profiles.Plan(options.Profile, options.Region);
+            }
+            catch (KeymanException e) when (noAwsConfig && e.ExitCode == ExitCodes.AwsProfileNotFound)
+            {
+                throw new KeymanException(e.ExitCode, $"{MissingAwsConfig(awsConfigPath)}, so it has no profile '{AwsProfiles.ProfileName(options.Profile, context.Environment).Name}'", StepZero);
+            }
+
+            return noAwsConfig && plan.Roles.Count == 0
+                ? (CheckStatus.Warn, $"{MissingAwsConfig(awsConfigPath)}: profile '{plan.Profile}' uses its own keys from {plan.CredentialsPath}, region {plan.Region}; {StepZero}")
+                : DescribeProfile(plan);
         }));
 
         if (plan is null)
@@ -119,8 +131,25 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
                 ? await InvokeAsync(chosen).ConfigureAwait(false)
                 : await catalog.WithNewestUsableClaudeAsync(InvokeAsync, context.Log).ConfigureAwait(false);
         }).ConfigureAwait(false));
+        if (checks[^1] is { Status: CheckStatus.Fail, ExitCode: ExitCodes.BedrockAccessDenied } denied && plan.Roles.Count == 0)
+        {
+            // The how-to's reason for step 0: the role Okta gives may list models but not invoke them; the chained role may.
+            checks[^1] = denied with
+            {
+                Fix = $"This role may list but not invoke models; the how-to chains a Bedrock role on it: {StepZero}, "
+                    + "or log in with `keyman --assume-role ARN` (or `assume_role_arn:` in the Keyman config) to write that role's keys. "
+                    + $"Only if no such role exists: {denied.Fix ?? "ask your DevOps team for bedrock:InvokeModel."}",
+            };
+        }
+
         return checks;
     }
+
+    /// <summary>The how-to's step 0: a profile that chains the Bedrock role on the keys Keyman writes.</summary>
+    private const string StepZero =
+        "add `[profile bedrock]` with `role_arn = <the Bedrock role ARN>` and `source_profile = default` to ~/.aws/config (the how-to's step 0), then `export AWS_PROFILE=bedrock`";
+
+    private static string MissingAwsConfig(string path) => $"{path} does not exist";
 
     private DoctorCheck CheckKeymanConfig()
     {
@@ -131,7 +160,7 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
                 "Run `keyman config`, or pass -c PATH to the file you use.", ExitCodes.Config);
         }
 
-        return Run(name, () =>
+        var check = Run(name, () =>
         {
             var config = ConfigFile.Load(options.ConfigPath, context.Log);
             if (config.Org is null)
@@ -145,6 +174,21 @@ public sealed class Doctor(KeymanContext context, DoctorOptions options)
             var user = LoginFlowUser(config);
             return (CheckStatus.Pass, $"{options.ConfigPath}: org {org}, username {user}{(config.Role is null ? string.Empty : $", role {config.Role}")}");
         });
+        return check.Status == CheckStatus.Fail && ConfigFile.Problems(options.ConfigPath, context.Environment) is { Count: > 1 } problems
+            ? EveryProblem(name, problems)
+            : check;
+    }
+
+    /// <summary>All of the config's wrong values in one check (every placeholder at once), so one edit fixes them all.</summary>
+    private DoctorCheck EveryProblem(string name, IReadOnlyList<KeymanException> problems)
+    {
+        var prefix = $"{options.ConfigPath}: ";
+        var each = problems.Select(p => p.Message.StartsWith(prefix, StringComparison.Ordinal) ? p.Message[prefix.Length..] : p.Message);
+        var hints = problems.Select(p => p.Hint).OfType<string>().Distinct().ToList();
+        var fix = hints.Count == 1
+            ? hints[0]
+            : "Fix each line named above: replace every $PLACEHOLDER with the real value your DevOps team gave you (for org, e.g. https://acme.okta.com), or recreate the file with `keyman config`.";
+        return new DoctorCheck(name, CheckStatus.Fail, $"{options.ConfigPath}: {problems.Count} problems: {string.Join("; ", each)}", fix, problems[0].ExitCode);
     }
 
     /// <summary>Which engine the org runs (asked once a day, as the login does) and so which sign-in Keyman will use.</summary>

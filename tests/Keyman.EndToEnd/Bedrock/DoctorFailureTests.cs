@@ -38,8 +38,25 @@ public sealed class DoctorFailureTests
     public async Task PlaceholderLeftInTheKeymanConfig()
     {
         await using var world = await BedrockWorld.LoggedInAsync();
-        File.WriteAllText(world.ConfigPath, "org: $OKTA_ORG\nusername: $OKTA_USERNAME\n");
-        AssertFails(await world.RunAsync("doctor", "--no-invoke"), "Keyman config", 10, "$OKTA_ORG");
+        File.WriteAllText(world.ConfigPath, "org: $OKTA_ORG\nusername: $OKTA_USERNAME\nappid: $AWS_APP_ID\n");
+        var doctor = await world.RunAsync("doctor", "--no-invoke");
+        AssertFails(doctor, "Keyman config", 10, "3 problems");
+        var line = Check(doctor, "Keyman config").Line; // every placeholder in one run, each with its line
+        Assert.Contains("line 1: 'org' is still the placeholder '$OKTA_ORG'", line);
+        Assert.Contains("line 2: 'username' is still the placeholder '$OKTA_USERNAME'", line);
+        Assert.Contains("line 3: 'appid' is still the placeholder '$AWS_APP_ID'", line);
+        Assert.StartsWith("PASS", Check(doctor, "STS GetCallerIdentity").Status); // the AWS side is checked all the same
+    }
+
+    [Fact]
+    public async Task NoAwsConfigIsSaidPlainly()
+    {
+        await using var world = await BedrockWorld.LoggedInAsync();
+        File.Delete(world.Env["AWS_CONFIG_FILE"]);
+        var doctor = await world.RunAsync("doctor", "--no-invoke");
+        AssertFails(doctor, "AWS profile", 4, $"{world.Env["AWS_CONFIG_FILE"]} does not exist");
+        Assert.Contains("[profile bedrock]", doctor.StdOut);
+        Assert.Contains("export AWS_PROFILE=bedrock", doctor.StdOut);
     }
 
     [Fact]
@@ -133,7 +150,13 @@ public sealed class DoctorFailureTests
             Assert.True(login.ExitCode == 0, login.ToString());
             var doctor = await world.RunAsync("doctor", "--profile", "default");
             AssertFails(doctor, "Bedrock InvokeModel", 34, "bedrock:InvokeModel");
-            Assert.Contains("DevOps", doctor.StdOut);
+            var fix = doctor.StdOut.Split('\n').SkipWhile(l => !l.Contains("  Bedrock InvokeModel:", StringComparison.Ordinal)).Skip(1).First();
+            // The how-to's role chain and --assume-role come first; DevOps only after them.
+            var chain = fix.IndexOf("export AWS_PROFILE=bedrock", StringComparison.Ordinal);
+            var assume = fix.IndexOf("keyman --assume-role ARN", StringComparison.Ordinal);
+            var devOps = fix.IndexOf("DevOps", StringComparison.Ordinal);
+            Assert.True(chain >= 0 && assume > chain && devOps > assume, fix);
+            Assert.Contains("source_profile = default", fix);
             Assert.StartsWith("WARN", Check(doctor, "AWS profile").Status);
         }
     }

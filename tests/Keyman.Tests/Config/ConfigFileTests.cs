@@ -152,6 +152,24 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
+    public void ProblemsListsEveryWrongValueWhereLoadStopsAtTheFirst()
+    {
+        var path = Path.Combine(_dir, "placeholders.yml");
+        File.WriteAllText(path, "org: $OKTA_ORG\nusername: jane\nappid: ${AWS_APP_ID}\nduration: soon\n");
+        var env = new DictionaryEnvironment(new Dictionary<string, string>(), _dir);
+
+        var problems = ConfigFile.Problems(path, env);
+
+        Assert.Collection(problems,
+            p => Assert.StartsWith($"{path}: line 1: 'org' is still the placeholder '$OKTA_ORG'", p.Message),
+            p => Assert.StartsWith($"{path}: line 3: 'appid' is still the placeholder '${{AWS_APP_ID}}'", p.Message),
+            p => Assert.StartsWith($"{path}: line 4: 'duration'", p.Message));
+        Assert.All(problems, p => Assert.Equal(ExitCodes.Config, p.ExitCode));
+        Assert.Throws<KeymanException>(() => ConfigFile.Load(path, new RecordingLog(), env));
+        Assert.Empty(ConfigFile.Problems(Path.Combine(_dir, "missing.yml"), env));
+    }
+
+    [Fact]
     public void FlagsWinOverTheFileAndTheFileFillsTheRest()
     {
         var file = Parse("org: acme\nregion: eu-west-1\nname: work\nreup: true\n");
