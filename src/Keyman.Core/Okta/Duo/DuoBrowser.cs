@@ -67,7 +67,14 @@ internal sealed class DuoBrowser(OktaClient okta, ILog log)
                     throw Unreachable(url, $"HTTP {status} from {url.AbsolutePath}", null);
                 }
 
-                var location = response.Headers.Location is { } l ? (l.IsAbsoluteUri ? l : new Uri(url, l)) : null;
+                Uri? location = null;
+                if (response.Headers.Location is { } l && !(l.IsAbsoluteUri ? (location = l) is not null : Uri.TryCreate(url, l, out location)))
+                {
+                    // A Location that does not resolve against the page (fuzz finding): not a redirect Keyman can follow.
+                    throw new KeymanException(ExitCodes.MfaFailed, "Duo's sign-in sent a redirect Keyman cannot read",
+                        "Run keyman again; report this with --debug output if it persists.");
+                }
+
                 var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
                 if (!follow || status is < 300 or >= 400 || location is null)
                 {

@@ -32,6 +32,9 @@ internal static class IdxFormBody
                 bool flag => JsonValue.Create(flag),
                 JsonNode json => json,
                 IReadOnlyDictionary<string, object?> nested when field.Form?.Value is { } sub => Build(formName, sub, nested),
+                IReadOnlyDictionary<string, object?> => throw new KeymanException(ExitCodes.OktaError, // fuzz finding
+                    $"Okta's sign-in step \"{formName}\" describes its field \"{field.Name}\" in a shape Keyman does not know",
+                    "Run keyman again; report this with --debug output if it persists."),
                 _ => throw new ArgumentException($"IDX field {field.Name}: unsupported value", nameof(values)),
             };
             if (node is not null)

@@ -31,4 +31,18 @@ public sealed class IdxFuzzRegressionTests
 
         Assert.Equal(ExitCodes.OktaError, e.ExitCode);
     }
+
+    [Fact]
+    public void A_field_the_answer_gives_without_its_sub_form_is_an_okta_error_not_a_crash()
+    {
+        // AFL (idx-json, CI run, 73,688 runs): "credentials" lost its "form" in a mutated identify answer; filling it
+        // with the password threw ArgumentException.
+        var fields = new[] { new IdxField { Name = "identifier" }, new IdxField { Name = "credentials" } };
+        var values = new Dictionary<string, object?> { ["credentials"] = new Dictionary<string, object?> { ["passcode"] = "pw" } };
+
+        var e = Assert.Throws<KeymanException>(() => IdxFormBody.Build("identify", fields, values));
+
+        Assert.Equal(ExitCodes.OktaError, e.ExitCode);
+        Assert.DoesNotContain("pw", e.Message, StringComparison.Ordinal);
+    }
 }
