@@ -252,10 +252,18 @@ public static partial class ConfigFile
     /// <summary>True when a value is still a how-to placeholder such as <c>$OKTA_ORG</c> or <c>${OKTA_USERNAME}</c>.</summary>
     public static bool IsPlaceholder(string value) => PlaceholderPattern().IsMatch(value.Trim());
 
-    /// <summary>Refuses nesting deeper than <see cref="MaxDepth"/> as the events stream by, before any tree is built.</summary>
+    /// <summary>
+    /// Checks the events as they stream by, before YamlDotNet builds any tree: nesting deeper than <see cref="MaxDepth"/>;
+    /// an alias inside the list or mapping it names (a self-reference, which sends YamlDotNet's hashing into endless
+    /// recursion: a stack overflow); and a list or mapping used as a key (the original refuses these too, as "unhashable";
+    /// through aliases they would also make hashing exponential). Aliases of finished lists and mappings stay allowed
+    /// (<c>accounts: [*base]</c>).
+    /// </summary>
     private sealed class DepthLimitedParser(IParser inner, string path) : IParser
     {
-        private int _depth;
+        private readonly Stack<(bool Mapping, string Anchor)> _open = new();
+        private readonly Stack<bool> _expectKey = new();
+        private readonly HashSet<string> _collectionAnchors = new(StringComparer.Ordinal);
 
         public ParsingEvent? Current => inner.Current;
 
@@ -268,17 +276,75 @@ public static partial class ConfigFile
 
             switch (inner.Current)
             {
-                case MappingStart or SequenceStart when ++_depth > MaxDepth:
-                    throw new KeymanException(
-                        ExitCodes.Config,
-                        $"{path}: line {inner.Current.Start.Line}, column {inner.Current.Start.Column}: the YAML nests deeper than {MaxDepth} levels",
-                        "A Keyman config nests three levels at most (accounts, entry, value); check that -c names the right file.");
+                case MappingStart or SequenceStart:
+                    var node = (NodeEvent)inner.Current;
+                    if (_open.Count >= MaxDepth)
+                    {
+                        throw Refused(node, $"the YAML nests deeper than {MaxDepth} levels",
+                            "A Keyman config nests three levels at most (accounts, entry, value); check that -c names the right file.");
+                    }
+
+                    RefuseAtKey(node, node is MappingStart ? "a mapping" : "a list");
+                    _open.Push((node is MappingStart, node.Anchor.IsEmpty ? string.Empty : node.Anchor.Value));
+                    _expectKey.Push(true);
+                    break;
                 case MappingEnd or SequenceEnd:
-                    _depth--;
+                    var (_, anchor) = _open.Pop();
+                    _expectKey.Pop();
+                    if (anchor.Length > 0)
+                    {
+                        _collectionAnchors.Add(anchor);
+                    }
+
+                    NodeDone();
+                    break;
+                case Scalar scalar:
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        _collectionAnchors.Remove(scalar.Anchor.Value);
+                    }
+
+                    NodeDone();
+                    break;
+                case AnchorAlias alias:
+                    var name = alias.Value.Value;
+                    if (_open.Any(o => o.Anchor == name))
+                    {
+                        throw Refused(alias, $"the alias *{name} is inside the list or mapping &{name} it names",
+                            "Write the value out in full; a Keyman config never needs to refer to itself.");
+                    }
+
+                    if (_collectionAnchors.Contains(name))
+                    {
+                        RefuseAtKey(alias, $"the alias *{name} of a list or mapping");
+                    }
+
+                    NodeDone();
                     break;
             }
 
             return true;
         }
+
+        /// <summary>Inside a mapping, nodes alternate key, value; a finished node flips which comes next.</summary>
+        private void NodeDone()
+        {
+            if (_open.Count > 0 && _open.Peek().Mapping)
+            {
+                _expectKey.Push(!_expectKey.Pop());
+            }
+        }
+
+        private void RefuseAtKey(ParsingEvent node, string what)
+        {
+            if (_open.Count > 0 && _open.Peek().Mapping && _expectKey.Peek())
+            {
+                throw Refused(node, $"{what} is used as a key; keys must be plain text",
+                    "Keys are 'name: value' (e.g. 'org: acme'); remove the '?' or the brackets before the ':'.");
+            }
+        }
+
+        private KeymanException Refused(ParsingEvent at, string problem, string fix) =>
+            new(ExitCodes.Config, $"{path}: line {at.Start.Line}, column {at.Start.Column}: {problem}", fix);
     }
 }

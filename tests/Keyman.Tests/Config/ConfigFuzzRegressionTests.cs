@@ -22,4 +22,33 @@ public class ConfigFuzzRegressionTests
 
         Assert.Equal(ExitCodes.Config, e.ExitCode);
     }
+    // A self-referencing alias as a key: YamlDotNet hashes the key mapping, which contains itself, until the stack
+    // overflows (the fuzz target's crash: a segmentation fault with no message, for every command, doctor included).
+    [Theory]
+    [InlineData("org: acme\n? &a [*a]\n: x\n", "a list is used as a key")]
+    [InlineData("k: &a [*a]\n", "the alias *a is inside")]
+    [InlineData("k: &a {x: *a}\n", "the alias *a is inside")]
+    [InlineData("? [a, b]\n: x\n", "a list is used as a key")]
+    [InlineData("? {a: b}\n: x\n", "a mapping is used as a key")]
+    [InlineData("l: &l [x, x]\n? *l\n: y\n", "the alias *l of a list or mapping is used as a key")]
+    public void A_self_reference_or_a_collection_key_is_a_config_error_naming_its_line(string yaml, string problem)
+    {
+        var e = Assert.Throws<KeymanException>(() => ConfigFile.Parse(yaml, Path, new RecordingLog()));
+
+        Assert.Equal(ExitCodes.Config, e.ExitCode);
+        Assert.Contains(problem, e.Message);
+        Assert.Contains("line ", e.Message);
+    }
+
+    // What the original reads (PyYAML safe_load) keeps working: aliases of finished mappings, and a scalar anchor.
+    [Fact]
+    public void Aliases_of_finished_mappings_and_scalars_still_read()
+    {
+        const string yaml = "org: acme\nusername: &u jane\nbase: &b\n  appid: 0oa1/272\naccounts:\n  - *b\n  - *b\nnote: *u\n";
+
+        var config = ConfigFile.Parse(yaml, Path, new RecordingLog());
+
+        Assert.Equal("jane", config.Username);
+        Assert.Equal(2, config.Accounts!.Count);
+    }
 }
