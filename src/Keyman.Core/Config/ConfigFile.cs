@@ -257,13 +257,14 @@ public static partial class ConfigFile
     /// an alias inside the list or mapping it names (a self-reference, which sends YamlDotNet's hashing into endless
     /// recursion: a stack overflow); and a list or mapping used as a key (the original refuses these too, as "unhashable";
     /// through aliases they would also make hashing exponential). Aliases of finished lists and mappings stay allowed
-    /// (<c>accounts: [*base]</c>).
+    /// (<c>accounts: [*base]</c>); an alias before its anchor is refused, as YAML itself refuses it.
     /// </summary>
     private sealed class DepthLimitedParser(IParser inner, string path) : IParser
     {
         private readonly Stack<(bool Mapping, string Anchor)> _open = new();
         private readonly Stack<bool> _expectKey = new();
         private readonly HashSet<string> _collectionAnchors = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _scalarAnchors = new(StringComparer.Ordinal);
 
         public ParsingEvent? Current => inner.Current;
 
@@ -294,6 +295,7 @@ public static partial class ConfigFile
                     if (anchor.Length > 0)
                     {
                         _collectionAnchors.Add(anchor);
+                        _scalarAnchors.Remove(anchor);
                     }
 
                     NodeDone();
@@ -302,6 +304,7 @@ public static partial class ConfigFile
                     if (!scalar.Anchor.IsEmpty)
                     {
                         _collectionAnchors.Remove(scalar.Anchor.Value);
+                        _scalarAnchors.Add(scalar.Anchor.Value);
                     }
 
                     NodeDone();
@@ -312,6 +315,14 @@ public static partial class ConfigFile
                     {
                         throw Refused(alias, $"the alias *{name} is inside the list or mapping &{name} it names",
                             "Write the value out in full; a Keyman config never needs to refer to itself.");
+                    }
+
+                    if (!_collectionAnchors.Contains(name) && !_scalarAnchors.Contains(name))
+                    {
+                        // YAML allows an alias only after its anchor; YamlDotNet resolves later ones afterwards, and a key
+                        // that is such an alias sends its equality check into endless recursion (a fuzz finding).
+                        throw Refused(alias, $"the alias *{name} comes before any &{name} anchor",
+                            $"Define '&{name}' on a value above this line, or write the value out in full.");
                     }
 
                     if (_collectionAnchors.Contains(name))

@@ -31,6 +31,8 @@ public class ConfigFuzzRegressionTests
     [InlineData("? [a, b]\n: x\n", "a list is used as a key")]
     [InlineData("? {a: b}\n: x\n", "a mapping is used as a key")]
     [InlineData("l: &l [x, x]\n? *l\n: y\n", "the alias *l of a list or mapping is used as a key")]
+    [InlineData("? *a\n? &a !!g acme\n", "the alias *a comes before any &a anchor")]
+    [InlineData("k: *u\nu: &u jane\n", "the alias *u comes before any &u anchor")]
     public void A_self_reference_or_a_collection_key_is_a_config_error_naming_its_line(string yaml, string problem)
     {
         var e = Assert.Throws<KeymanException>(() => ConfigFile.Parse(yaml, Path, new RecordingLog()));
