@@ -139,6 +139,15 @@ public sealed partial class DeviceFlowTests
     }
 
     [Fact]
+    public async Task OnATerminalTheWaitForTheBrowserShowsALiveLine()
+    {
+        await using var world = await OieAsync("nomfa@example.com", DevApp);
+        var run = await WaitIndicatorTests.InATerminalAsync(world, "--device", AtTheBrowser(world, "nomfa@example.com"));
+        WaitIndicatorTests.AssertLiveLineErasedAtTheEnd(run, "Waiting for the approval in the browser");
+        Assert.StartsWith("ASIA", world.Profile("default")!["aws_access_key_id"]);
+    }
+
+    [Fact]
     public async Task DeviceWithoutAClientIdIsAConfigErrorNamingIt()
     {
         await using var world = await OieAsync("push@example.com", FastPassApp, withClient: false);
