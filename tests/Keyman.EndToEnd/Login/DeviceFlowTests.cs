@@ -108,6 +108,7 @@ public sealed partial class DeviceFlowTests
         AssertLoggedIn(world, run);
         Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
         Assert.Matches(@"open this URL in a browser: https://\S+/activate\?user_code=[A-Z]{8}", run.StdErr);
+        Assert.DoesNotContain("Ctrl-C to cancel", run.StdErr); // stderr is a pipe here: no live wait line
         var paths = await PathsAsync(world);
         Assert.Contains("/oauth2/v1/device/authorize", paths);
         Assert.Contains("/login/token/sso", paths);
