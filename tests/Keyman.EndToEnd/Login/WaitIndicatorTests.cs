@@ -40,6 +40,25 @@ public sealed class WaitIndicatorTests
         Assert.True(wait < 0 || line.IndexOf("\r\u001b[K", wait, StringComparison.Ordinal) > wait, "the wait line is erased before the number's line: " + line);
     }
 
+    [Fact]
+    public async Task CtrlCOnTheTerminalDuringAPushWaitEndsKeymanAtOnce()
+    {
+        // A push nobody answers (it would wait 60 s): the user presses Ctrl-C, as the wait line says.
+        await using var world = await World.StartAsync();
+        world.WithConfig("username: pushmanual@example.com", "appid: 0oa1dev2AbCdEfGh/272");
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+
+        var run = await InATerminalAsync(world, "--factor push",
+            Answer.With(Answer.PasswordPrompt, World.Password),
+            Answer.With(@"Waiting for Okta Verify push… \d+ s \(Ctrl-C to cancel\)", "\u0003"));
+
+        Assert.True(run.ExitCode == 130, run.ToString());
+        Assert.True(waited.Elapsed < TimeSpan.FromSeconds(30), $"took {waited.Elapsed}");
+        Assert.Contains("Cancelled.", run.StdOut);
+        Assert.DoesNotContain("All done!", run.StdOut);
+        Assert.False(File.Exists(world.CredentialsPath));
+    }
+
     /// <summary>Runs the binary with <paramref name="flags"/> under script(1), whose pty is the terminal; its screen is StdOut.</summary>
     internal static Task<RunResult> InATerminalAsync(World world, string flags, params Answer[] answers) =>
         KeymanProcess.RunFileAsync("script", ["-qec", $"'{KeymanProcess.Binary}' {flags}", "/dev/null"], world.Env, TimeSpan.FromSeconds(60), answers);
