@@ -88,7 +88,12 @@ internal sealed class DeviceSignInFlow(KeymanContext context, DeviceAuthorizatio
 
         var until = authorization.ExpiresAt.ToLocalTime().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         log.Info($"Waiting for the sign-in to be approved in the browser (until {until})");
-        var tokens = await client.WaitForApprovalAsync(clientId, authorization, cancellationToken).ConfigureAwait(false);
+        DeviceTokens tokens;
+        using (context.Interaction.Wait("Waiting for the approval in the browser"))
+        {
+            tokens = await client.WaitForApprovalAsync(clientId, authorization, cancellationToken).ConfigureAwait(false);
+        }
+
         log.Info("The sign-in was approved in the browser");
         _tokens = tokens;
         _looked = true;

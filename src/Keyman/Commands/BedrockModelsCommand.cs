@@ -1,22 +1,24 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using Keyman.Cli.Console;
 using Keyman.Core;
 using Keyman.Core.Bedrock;
 using Keyman.Core.Ui;
-using Spectre.Console;
 
 namespace Keyman.Cli.Commands;
 
-/// <summary><c>keyman bedrock models</c>: the foundation models, marking the Claude models that need an inference profile.</summary>
+/// <summary><c>keyman bedrock models</c>: the foundation models, each with the ID to invoke it by (its own, or its inference profile's).</summary>
 internal sealed class BedrockModelsCommand : BedrockCommand
 {
+    private const int DefaultWidth = 80;
+
     private readonly Option<string> _provider = new("--provider") { Description = "Model provider to list, or 'all'", DefaultValueFactory = _ => "Anthropic" };
     private readonly Option<bool> _json = new("--json") { Description = "JSON for scripts: the models, how to invoke each, and the inference profiles" };
-    private readonly Option<bool> _plain = new("--plain") { Description = "One model ID a line, for scripts" };
+    private readonly Option<bool> _plain = new("--plain") { Description = "One base model ID a line (as the AWS CLI lists them), for scripts" };
 
     public BedrockModelsCommand(CliHost host)
-        : base(new Command("models", "List the foundation models your profile can see, marking the Claude models that need an inference profile"), host)
+        : base(new Command("models", "List the foundation models your profile can see, each with the model ID to use (its own, or its inference profile's)"), host)
     {
         Command.Options.Add(_provider);
         Command.Options.Add(_json);
@@ -44,53 +46,51 @@ internal sealed class BedrockModelsCommand : BedrockCommand
         }
         else
         {
-            RenderTable(catalog, context.Output, Host.Color(context.Output.IsTerminal));
+            RenderTable(catalog, context.Output);
         }
 
         return ExitCodes.Success;
     }
 
-    private static void RenderTable(BedrockCatalog catalog, UserOutput output, bool color)
+    private void RenderTable(BedrockCatalog catalog, UserOutput output)
     {
-        // Colour only on a terminal without NO_COLOR: the host decides, not Spectre's guess about the writer.
-        var console = AnsiConsole.Create(new AnsiConsoleSettings
-        {
-            Out = new AnsiConsoleOutput(output.Writer),
-            Ansi = color ? AnsiSupport.Detect : AnsiSupport.No,
-            ColorSystem = color ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-        });
+        var table = ModelsTable.From(catalog, output.IsTerminal);
         if (!output.IsTerminal)
         {
-            // Piped into a file or a pager: don't wrap IDs at an imaginary 80 columns.
-            console.Profile.Width = 240;
-        }
-
-        // Names and IDs come from the server: escaped for Spectre's markup, and defused for the terminal.
-        string Cell(string? text) => Markup.Escape(output.IsTerminal ? TerminalText.Defuse(text ?? string.Empty) : text ?? string.Empty);
-
-        var table = new Table().Border(TableBorder.Simple).Title(Cell($"Foundation models in {catalog.Region}"));
-        table.AddColumns("Model ID", "Name", "Needs inference profile", "Invoke with", "Status");
-        foreach (var model in catalog.Models)
-        {
-            table.AddRow(
-                Cell(model.Model.ModelId),
-                Cell(model.Model.ModelName),
-                model.NeedsInferenceProfile ? "[yellow]yes[/]" : "no",
-                Cell(model.InvokeId ?? "(no inference profile in this region)"),
-                Cell(model.Model.ModelLifecycle?.Status));
-        }
-
-        console.Write(table);
-        if (catalog.InferenceProfiles.Count > 0)
-        {
-            var profiles = new Table().Border(TableBorder.Simple).Title("Inference profiles");
-            profiles.AddColumns("Inference profile ID", "Name");
-            foreach (var profile in catalog.InferenceProfiles)
+            // A file, a pipe or a pager: tab-separated, nothing cut, no colour.
+            foreach (var line in table.TabSeparated())
             {
-                profiles.AddRow(Cell(profile.InferenceProfileId), Cell(profile.InferenceProfileName));
+                output.WriteLine(line);
             }
 
-            console.Write(profiles);
+            return;
+        }
+
+        var lines = table.Fit(TerminalWidth());
+        var bold = Host.Color(terminal: true);
+        output.WriteLine(table.Title);
+        output.WriteLine(bold ? $"\u001b[1m{lines[0]}\u001b[0m" : lines[0]);
+        foreach (var line in lines.Skip(1))
+        {
+            output.WriteLine(line);
+        }
+    }
+
+    /// <summary>COLUMNS when set (as the shells and Python's get_terminal_size honour it), else the console's width.</summary>
+    private int TerminalWidth()
+    {
+        if (int.TryParse(Host.Environment.Get("COLUMNS"), NumberStyles.None, CultureInfo.InvariantCulture, out var columns) && columns > 0)
+        {
+            return columns;
+        }
+
+        try
+        {
+            return System.Console.WindowWidth is > 0 and var width ? width : DefaultWidth;
+        }
+        catch (IOException)
+        {
+            return DefaultWidth;
         }
     }
 }

@@ -40,8 +40,8 @@ public sealed class HowToBedrockTests
 
         var table = await world.RunAsync("bedrock", "models");
         Assert.True(table.ExitCode == 0, table.ToString());
-        Assert.Contains("Needs inference profile", table.StdOut);
-        Assert.Contains("us.anthropic.claude-3-5-sonnet-20241022-v2:0", table.StdOut);
+        Assert.StartsWith("Model ID to use\t", table.StdOut, StringComparison.Ordinal);
+        Assert.Contains("\nus.anthropic.claude-3-5-sonnet-20241022-v2:0\t", table.StdOut);
     }
 
     [Fact]

@@ -51,6 +51,29 @@ public sealed class CompletionTests
         Assert.Contains(expected, run.StdOut.Split('\n', StringSplitOptions.TrimEntries));
     }
 
+    [Theory]
+    [InlineData("bash", "complete -p keyman aws_okta_keyman", "_keyman_complete")]
+    [InlineData("zsh", "print -- $_comps[keyman]", "_keyman_complete")]
+    [InlineData("fish", "complete -c keyman", "__keyman_complete")]
+    public async Task TheReadmesRcLineRegistersTheCompletion(string shell, string show, string registered)
+    {
+        // The line the README tells the user to add to the shell's rc file, taken from its table as written.
+        var readme = await File.ReadAllLinesAsync(Path.Combine(KeymanProcess.RepositoryRoot, "README.md"));
+        var row = Assert.Single(readme, l => l.StartsWith($"| {shell} |", StringComparison.Ordinal) && l.Contains("keyman completion", StringComparison.Ordinal));
+        var rcLine = row.Split(" | ")[^1].TrimEnd(' ', '|').Trim('`').Replace("\\|", "|", StringComparison.Ordinal);
+        await using var world = await World.StartAsync();
+        var bin = Path.Combine(world.Home, "bin");
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "keyman"), KeymanProcess.Binary);
+        var env = new Dictionary<string, string>(world.Env) { ["PATH"] = bin + ":" + Environment.GetEnvironmentVariable("PATH") };
+        var script = (shell == "zsh" ? "autoload -U compinit && compinit -u\n" : string.Empty) + rcLine + "\n" + show;
+
+        var run = await KeymanProcess.RunFileAsync(Which(shell), ["-c", script], env, TimeSpan.FromSeconds(30));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains(registered, run.StdOut);
+    }
+
     [Fact]
     public async Task AnUnknownShellIsAUsageError()
     {

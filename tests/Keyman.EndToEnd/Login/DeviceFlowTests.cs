@@ -108,6 +108,7 @@ public sealed partial class DeviceFlowTests
         AssertLoggedIn(world, run);
         Assert.DoesNotContain(Answer.PasswordPromptText, run.StdErr);
         Assert.Matches(@"open this URL in a browser: https://\S+/activate\?user_code=[A-Z]{8}", run.StdErr);
+        Assert.DoesNotContain("Ctrl-C to cancel", run.StdErr); // stderr is a pipe here: no live wait line
         var paths = await PathsAsync(world);
         Assert.Contains("/oauth2/v1/device/authorize", paths);
         Assert.Contains("/login/token/sso", paths);
@@ -136,6 +137,15 @@ public sealed partial class DeviceFlowTests
         Assert.Contains("FastPass", run.StdErr);
         Assert.Contains("continuing with the device authorization flow", run.StdErr);
         Assert.Contains("/idp/idx/introspect", await PathsAsync(world));
+    }
+
+    [Fact]
+    public async Task OnATerminalTheWaitForTheBrowserShowsALiveLine()
+    {
+        await using var world = await OieAsync("nomfa@example.com", DevApp);
+        var run = await WaitIndicatorTests.InATerminalAsync(world, "--device", AtTheBrowser(world, "nomfa@example.com"));
+        WaitIndicatorTests.AssertLiveLineErasedAtTheEnd(run, "Waiting for the approval in the browser");
+        Assert.StartsWith("ASIA", world.Profile("default")!["aws_access_key_id"]);
     }
 
     [Fact]

@@ -57,6 +57,7 @@ public sealed class OieLoginTests
         var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         AssertLoggedIn(world, run);
         Assert.Contains("73", run.StdErr[run.StdErr.IndexOf("push", StringComparison.OrdinalIgnoreCase)..]);
+        Assert.DoesNotContain("Ctrl-C to cancel", run.StdErr); // stderr is a pipe here: no live wait line
     }
 
     [Fact]

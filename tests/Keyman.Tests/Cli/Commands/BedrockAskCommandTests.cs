@@ -17,6 +17,24 @@ public sealed class BedrockAskCommandTests
         Assert.Contains("(INFO) Using model ", cli.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--model-id")]
+    [InlineData("--model")]
+    [InlineData("-m")]
+    public async Task EverySpellingOfTheModelOptionPicksTheModel(string flag)
+    {
+        await using var cli = await CliTestHost.WithSandboxAsync();
+        await cli.LogInForBedrockAsync();
+
+        // A base ID that only an inference profile serves: the failure names that model and the profile to use instead.
+        var code = await cli.RunAsync("bedrock", "ask", "--profile", "bedrock", flag, "anthropic.claude-sonnet-4-5-20250929-v1:0", "Say hello");
+
+        Assert.Equal(36, code);
+        Assert.Contains("us.anthropic.claude-sonnet-4-5-20250929-v1:0", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("Using model", cli.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, cli.Out);
+    }
+
     [Fact]
     public async Task StreamPrintsTheWholeAnswer()
     {

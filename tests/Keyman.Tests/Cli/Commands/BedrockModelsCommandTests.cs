@@ -17,19 +17,42 @@ public sealed class BedrockModelsCommandTests
     }
 
     [Fact]
-    public async Task TheTableIsNotWrappedNorColouredWhenPiped()
+    public async Task PipedItIsTabSeparatedWithTheIdToUseFirstAndNoColourNorBoxes()
     {
         await using var cli = await CliTestHost.WithSandboxAsync();
         await cli.LogInForBedrockAsync();
+        cli.Env.Remove("NO_COLOR");
 
         var code = await cli.RunAsync("bedrock", "models", "--profile", "bedrock");
 
         Assert.True(code == 0, cli.ToString());
-        Assert.Contains("Foundation models in us-east-1", cli.Out, StringComparison.Ordinal);
-        var firstModel = cli.Out.Split('\n').First(l => l.Contains("anthropic.claude", StringComparison.Ordinal));
-        // One row a model: the ID and whether it needs an inference profile are on the same line.
-        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(firstModel, @"anthropic\.claude\S+\s.*\s(yes|no)\s"), cli.Out);
+        var lines = cli.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Model ID to use\tName\tStatus", lines[0]);
+        Assert.Contains("us.anthropic.claude-3-5-sonnet-20241022-v2:0\tClaude 3.5 Sonnet v2\tACTIVE", lines);
+        Assert.All(lines, l => Assert.Equal(2, l.Count(c => c == '\t')));
         Assert.DoesNotContain('\u001b', cli.Out);
+        Assert.DoesNotMatch(@"[\u2500-\u257f]", cli.Out);
+    }
+
+    [Theory]
+    [InlineData("40")]
+    [InlineData("200")]
+    public async Task OnATerminalTheIdsAreWholeWhateverItsWidth(string columns)
+    {
+        await using var cli = await CliTestHost.WithSandboxAsync();
+        await cli.LogInForBedrockAsync();
+        cli.OutputIsTerminal = true;
+        cli.Env["COLUMNS"] = columns;
+
+        var code = await cli.RunAsync("bedrock", "models", "--profile", "bedrock");
+
+        Assert.True(code == 0, cli.ToString());
+        var lines = cli.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Foundation models in us-east-1", lines[0]);
+        Assert.StartsWith("Model ID to use", lines[1], StringComparison.Ordinal);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^us\.anthropic\.claude-sonnet-4-5-20250929-v1:0( |$)"));
+        Assert.DoesNotContain('\t', cli.Out);
+        Assert.Equal(columns == "200", cli.Out.Contains("Claude Sonnet 4.5", StringComparison.Ordinal));
     }
 
     [Fact]
