@@ -21,7 +21,7 @@ internal static class CommonOptions
     private static readonly Dictionary<string, string> SectionOf = new(StringComparer.Ordinal)
     {
         ["--org"] = Okta, ["--username"] = Okta, ["--appid"] = Okta, ["--oktapreview"] = Okta, ["--factor"] = Okta,
-        ["--duo-factor"] = Okta, ["--device"] = Okta, ["--oidc-client-id"] = Okta, ["--ca-bundle"] = Okta,
+        ["--duo-factor"] = Okta, ["--device"] = Okta, ["--oidc-client-id"] = Okta,
         ["--profile"] = Aws, ["--region"] = Aws, ["--account"] = Aws, ["--role"] = Aws, ["--duration"] = Aws,
         ["--assume-role"] = Aws,
         ["--reup"] = Sessions, ["--refresh-before"] = Sessions, ["--password-cache"] = Sessions, ["--password-reset"] = Sessions,
@@ -30,8 +30,8 @@ internal static class CommonOptions
     };
 
     /// <summary>
-    /// aws_okta_keyman's spellings that work everywhere their option is but are not listed in <c>--help</c>, where the
-    /// one spelling Keyman uses for the concept stands instead (the help's last line names them).
+    /// aws_okta_keyman's spellings that work everywhere their option is but are not listed as spellings in
+    /// <c>--help</c>, where the one spelling Keyman uses for the concept stands instead (the line names them at its end).
     /// </summary>
     public static IReadOnlySet<string> Unlisted { get; } = new HashSet<string>(StringComparer.Ordinal)
     {

@@ -12,7 +12,8 @@ namespace Keyman.Cli.Console;
 /// <c>--help</c> with the options in sections (the command's own, then Okta, AWS, sessions, output), which
 /// System.CommandLine 2's own help cannot do (its builder is internal). Written from the command tree alone: no
 /// reflection, so it stays trim- and AOT-safe. Only the options a command takes are listed: its own and the recursive
-/// ones of its parents (--help).
+/// ones of its parents (--help). aws_okta_keyman's other spellings (<see cref="CommonOptions.Unlisted"/>) are named at
+/// the end of their option's line rather than listed as spellings of their own.
 /// </summary>
 internal sealed class SectionedHelp(int maxWidth) : SynchronousCommandLineAction
 {
@@ -64,12 +65,6 @@ internal sealed class SectionedHelp(int maxWidth) : SynchronousCommandLineAction
             .Select(c => (string.Join(' ', [c.Name, .. c.Arguments.Where(a => !a.Hidden).Select(ArgumentLabel)]), c.Description ?? string.Empty))
             .ToList();
         Section(text, "Commands:", commands, commands.Select(r => r.Item1.Length).DefaultIfEmpty(0).Max());
-
-        var unlisted = options.SelectMany(o => o.Aliases.Append(o.Name).Where(CommonOptions.Unlisted.Contains).Select(a => $"{a} for {CommonOptions.Canonical(o)}")).ToList();
-        if (unlisted.Count > 0)
-        {
-            text.Append("aws_okta_keyman's spellings work too: ").Append(string.Join(", ", unlisted)).Append(".\n\n");
-        }
 
         return text.ToString();
     }
@@ -138,6 +133,12 @@ internal sealed class SectionedHelp(int maxWidth) : SynchronousCommandLineAction
     private static string Describe(Option option)
     {
         var description = option.Description ?? string.Empty;
+        if (option.Aliases.Append(option.Name).Where(CommonOptions.Unlisted.Contains).ToList() is { Count: > 0 } originals)
+        {
+            // The original's spelling stays findable on the line of the one Keyman lists.
+            description += $" (aws_okta_keyman: {string.Join(", ", originals)})";
+        }
+
         if (option.HasDefaultValue && option.ValueType != typeof(bool) && option.GetDefaultValue() is { } value)
         {
             description += string.Create(CultureInfo.InvariantCulture, $" [default: {value}]");
