@@ -42,7 +42,11 @@ internal static class KeymanCli
     }
 
     /// <summary>Parses and runs one command line in <paramref name="host"/>: the process's, or a test's.</summary>
-    internal static async Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken)
+    internal static Task<int> RunAsync(string[] args, CliHost host, CancellationToken cancellationToken) =>
+        RunAsync(Build(host), args, host, cancellationToken);
+
+    /// <summary>The command tree, with sectioned --help (wrapped to the terminal's width when stdout is one).</summary>
+    internal static RootCommand Build(CliHost host)
     {
         var root = new RootCommand("Keyman: log in through Okta (password + MFA), assume an AWS role with the SAML assertion, and write short-lived AWS credentials. Same config file and flags as aws_okta_keyman.");
         foreach (var option in root.Options.OfType<VersionOption>().ToList())
@@ -64,7 +68,12 @@ internal static class KeymanCli
         root.Subcommands.Add(new StatusCommand(host).Command);
         root.Subcommands.Add(new LogoutCommand(host).Command);
         root.Subcommands.Add(new CompletionCommand(host).Command);
+        SectionedHelp.Install(root, HelpWidth(host));
+        return root;
+    }
 
+    private static async Task<int> RunAsync(RootCommand root, string[] args, CliHost host, CancellationToken cancellationToken)
+    {
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -85,6 +94,23 @@ internal static class KeymanCli
         catch (Exception e)
         {
             return ErrorReport.Fail(host, e, args.Contains("-D") || args.Contains("--debug"));
+        }
+    }
+
+    private static int HelpWidth(CliHost host)
+    {
+        if (!host.OutputIsTerminal)
+        {
+            return int.MaxValue;
+        }
+
+        try
+        {
+            return System.Console.WindowWidth is > 0 and var width ? width : int.MaxValue;
+        }
+        catch (IOException)
+        {
+            return int.MaxValue;
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class BrowserOpener(string? searchPath, TimeSpan pageLifetime) : I
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            log.Warning($"Cannot open a browser (cannot write the sign-in page in the temp folder: {e.GetType().Name}); open the URL above yourself.");
+            log.MustShowWarning($"Cannot open a browser (cannot write the sign-in page in the temp folder: {e.GetType().Name}); open the URL above yourself.");
             return;
         }
 
@@ -73,7 +73,7 @@ public sealed class BrowserOpener(string? searchPath, TimeSpan pageLifetime) : I
         var found = searchPath is null ? ExecutableLookup.Find(OpenerName) : ExecutableLookup.Find(OpenerName, searchPath);
         if (found is not { } program)
         {
-            log.Warning($"Cannot open a browser ({OpenerName} is not in PATH); open the URL above yourself.");
+            log.MustShowWarning($"Cannot open a browser ({OpenerName} is not in PATH); open the URL above yourself.");
             return null;
         }
 
@@ -94,7 +94,7 @@ public sealed class BrowserOpener(string? searchPath, TimeSpan pageLifetime) : I
         }
         catch (global::System.ComponentModel.Win32Exception e)
         {
-            log.Warning($"Cannot open a browser ({start.FileName}: {e.Message}); open the URL above yourself.");
+            log.MustShowWarning($"Cannot open a browser ({start.FileName}: {e.Message}); open the URL above yourself.");
             return null;
         }
     }

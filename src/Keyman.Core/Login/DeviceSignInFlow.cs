@@ -77,8 +77,8 @@ internal sealed class DeviceSignInFlow(KeymanContext context, DeviceAuthorizatio
 
         var authorization = await client.AuthorizeAsync(clientId, cancellationToken).ConfigureAwait(false);
         var url = authorization.VerificationUriComplete ?? authorization.VerificationUri;
-        log.Warning($"To sign in, open this URL in a browser: {url}");
-        log.Warning(authorization.VerificationUriComplete is null
+        log.MustShowWarning($"To sign in, open this URL in a browser: {url}");
+        log.MustShowWarning(authorization.VerificationUriComplete is null
             ? $"and enter the code {authorization.UserCode}"
             : $"and check that it shows the code {authorization.UserCode} (or open {authorization.VerificationUri} and type it)");
         if (HasBrowser(context.Environment))

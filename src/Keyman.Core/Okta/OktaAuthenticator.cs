@@ -218,7 +218,7 @@ public sealed class OktaAuthenticator
     private Task<AuthnTransaction> CodeAsync(MfaFactor factor, Uri verify, string stateToken, CancellationToken cancellationToken)
     {
         RequireTerminal(factor);
-        _log.Warning($"MFA Requirement Detected - Enter your {factor.ProviderName} code here");
+        _log.MustShowWarning($"MFA Requirement Detected - Enter your {factor.ProviderName} code here");
         return AskAndVerifyAsync(factor, verify, stateToken, "MFA Passcode: ", secret: true, isAnswer: false, resendFrom: null, cancellationToken);
     }
 
@@ -247,7 +247,7 @@ public sealed class OktaAuthenticator
     private Task<AuthnTransaction> QuestionAsync(MfaFactor factor, Uri verify, string stateToken, CancellationToken cancellationToken)
     {
         RequireTerminal(factor);
-        _log.Info($"Security question: {factor.Raw.Profile?.QuestionText ?? factor.Raw.Profile?.Question ?? "(Okta sent no question text)"}");
+        _log.MustShow($"Security question: {factor.Raw.Profile?.QuestionText ?? factor.Raw.Profile?.Question ?? "(Okta sent no question text)"}");
         return AskAndVerifyAsync(factor, verify, stateToken, "Answer: ", secret: true, isAnswer: true, resendFrom: null, cancellationToken);
     }
 
@@ -267,7 +267,7 @@ public sealed class OktaAuthenticator
                 var resend = ResendLink(resendFrom);
                 if (resend is null || resends >= _options.MaxResends)
                 {
-                    _log.Warning(resend is null ? "Okta offers no way to resend this code" : "The code was resent too often; enter the last code you received");
+                    _log.MustShowWarning(resend is null ? "Okta offers no way to resend this code" : "The code was resent too often; enter the last code you received");
                     attempts++;
                     continue;
                 }
@@ -280,7 +280,7 @@ public sealed class OktaAuthenticator
                     verify = _client.Resolve(nextHref);
                 }
 
-                _log.Info($"Okta sent a new code by {factor.ChannelName}");
+                _log.MustShow($"Okta sent a new code by {factor.ChannelName}");
                 continue;
             }
 
@@ -288,7 +288,7 @@ public sealed class OktaAuthenticator
             var value = isAnswer ? input.Trim() : string.Concat(input.Where(c => !char.IsWhiteSpace(c)));
             if (value.Length == 0)
             {
-                _log.Warning(isAnswer ? "No answer entered" : "No code entered");
+                _log.MustShowWarning(isAnswer ? "No answer entered" : "No code entered");
                 continue;
             }
 
@@ -305,11 +305,11 @@ public sealed class OktaAuthenticator
 
                 // e.g. factorResult PASSCODE_REPLAYED or TIME_WINDOW_EXCEEDED: the transaction continues.
                 stateToken = result.StateToken ?? stateToken;
-                _log.Warning($"Okta did not accept the {what} ({result.FactorResult ?? result.Status})");
+                _log.MustShowWarning($"Okta did not accept the {what} ({result.FactorResult ?? result.Status})");
             }
             catch (OktaApiException e) when (e.ErrorCode == "E0000068")
             {
-                _log.Warning(isAnswer ? "Invalid answer" : "Invalid passcode");
+                _log.MustShowWarning(isAnswer ? "Invalid answer" : "Invalid passcode");
             }
         }
 
@@ -323,7 +323,7 @@ public sealed class OktaAuthenticator
     {
         var transaction = await PostTransactionAsync(verify, new VerifyRequest { StateToken = stateToken }, cancellationToken).ConfigureAwait(false);
         var deadline = _time.GetUtcNow() + _options.PushTimeout;
-        _log.Info($"Okta Verify push sent to {(factor.Raw.Profile?.Name is { Length: > 0 } device ? device : "your device")}; approve it there");
+        _log.MustShow($"Okta Verify push sent to {(factor.Raw.Profile?.Name is { Length: > 0 } device ? device : "your device")}; approve it there");
         using var wait = _interaction.Wait("Waiting for Okta Verify push");
         int? shownNumber = null;
         while (true)
@@ -339,7 +339,7 @@ public sealed class OktaAuthenticator
                     var number = Factors(transaction).FirstOrDefault()?.Embedded?.Challenge?.CorrectAnswer;
                     if (number is not null && number != shownNumber)
                     {
-                        _log.Warning($"Okta Verify: tap {number} on your device");
+                        _log.MustShowWarning($"Okta Verify: tap {number} on your device");
                         shownNumber = number;
                     }
 

@@ -8,7 +8,7 @@ namespace Keyman.Cli.Commands;
 /// <summary><c>keyman credential-process --profile NAME</c>: Version 1 JSON for the AWS SDKs, cached in the keychain.</summary>
 internal sealed class CredentialProcessCommand : LoginFlowCommand
 {
-    private readonly Option<string> _profile = new("--profile") { Description = "The AWS profile this answers for: the cache key (and lock) of its credentials", Required = true };
+    private readonly Option<string> _profile = CommonOptions.Profile("The AWS profile this answers for: the cache key (and lock) of its credentials");
 
     private readonly Option<string> _format = new("--format")
     {
@@ -18,6 +18,7 @@ internal sealed class CredentialProcessCommand : LoginFlowCommand
     public CredentialProcessCommand(CliHost host)
         : base(new Command("credential-process", "For credential_process in ~/.aws/config: print Version 1 JSON credentials, cached in the keychain; prompts only on the terminal"), host, allOptions: false)
     {
+        _profile.Required = true;
         Command.Options.Add(_profile);
         _format.AcceptOnlyFromAmong("process", "claude-export");
         Command.Options.Add(_format);

@@ -13,7 +13,7 @@ internal sealed class DoctorCommand : KeymanCommand
 {
     private readonly AwsCommandOptions _aws = new();
     private readonly Option<string> _config = new("--config", "-c") { Description = "Keyman config file (default: ~/.config/aws_okta_keyman.yml)" };
-    private readonly Option<bool> _json = new("--json") { Description = "The checks as JSON, for scripts" };
+    private readonly Option<bool> _json = CommonOptions.Json("The checks as JSON, for scripts");
     private readonly Option<bool> _noInvoke = new("--no-invoke") { Description = "Skip the one-token InvokeModel call" };
     private readonly Option<string> _model = new("--model-id", "--model", "-m") { Description = "Model for the InvokeModel check (default: the newest Claude model the profile can use)" };
 

@@ -26,6 +26,9 @@ internal abstract class KeymanCommand
     /// <summary>The command's --debug flag, if it has one.</summary>
     protected virtual Option<bool>? Debug => null;
 
+    /// <summary>The command's -q/--quiet flag, if it has one: errors and the lines the user must act on only.</summary>
+    protected virtual Option<bool>? Quiet => null;
+
     /// <summary>True for commands that log in: they get the secret store (password, session, credentials cache).</summary>
     protected virtual bool UsesSecretStore => false;
 
@@ -37,17 +40,18 @@ internal abstract class KeymanCommand
     private async Task<int> InvokeAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var debug = Debug is { } option && parse.GetValue(option);
+        var quiet = Quiet is { } quietOption && parse.GetValue(quietOption);
         ConsoleInteraction interaction;
         ConsoleLog log;
         if (PromptsOnTerminalDevice)
         {
             interaction = Host.TerminalDevice();
-            log = ConsoleLog.ForCredentialProcess(Host, debug, interaction.Terminal);
+            log = ConsoleLog.ForCredentialProcess(Host, debug, interaction.Terminal, quiet);
         }
         else
         {
             interaction = ConsoleInteraction.ForConsole(Host);
-            log = ConsoleLog.ForStandardError(Host, debug);
+            log = ConsoleLog.ForStandardError(Host, debug, quiet);
         }
 
         try

@@ -24,6 +24,8 @@ internal abstract class LoginFlowCommand : KeymanCommand
 
     protected override Option<bool> Debug => Options.Debug;
 
+    protected override Option<bool> Quiet => Options.Quiet;
+
     protected override bool UsesSecretStore => true;
 
     /// <summary>Flags over the config file, as every command that logs in reads them.</summary>

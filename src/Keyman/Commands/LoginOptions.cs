@@ -6,7 +6,7 @@ namespace Keyman.Cli.Commands;
 
 /// <summary>
 /// aws_okta_keyman's flags, short and long, plus Keyman's own: one option per flag of <see cref="ConfigKeys.All"/>,
-/// checked as the table says, plus the few flags that are actions rather than settings (-c, -w, -U, --open).
+/// checked as the table says, plus the few flags that are actions rather than settings (-c, -w, -U, --open, -q).
 /// </summary>
 internal sealed class LoginOptions
 {
@@ -24,6 +24,8 @@ internal sealed class LoginOptions
 
     public Option<bool> Debug => (Option<bool>)_byKey[ConfigKeys.Find("debug")!];
 
+    public Option RefreshBefore => _byKey[ConfigKeys.Find("refresh_before")!];
+
     public Option<string> Config { get; } = new("--config", "-c") { Description = "Config file (default: ~/.config/aws_okta_keyman.yml)" };
 
     public Option<string> WritePath { get; } = new("--writepath", "-w") { Description = "Merge these flags into the config file at this path, then log in" };
@@ -32,9 +34,12 @@ internal sealed class LoginOptions
 
     public Option<bool> Open { get; } = new("--open") { Description = "With --console: open the sign-in URL in the default browser" };
 
+    public Option<bool> Quiet { get; } = CommonOptions.Quiet();
+
     /// <summary>Every option of the login, in aws_okta_keyman's order of <c>--help</c>.</summary>
     public IEnumerable<Option> All => Ordered(_byKey.Keys, after: new()
     {
+        ["debug"] = [Quiet],
         ["name"] = [Config, WritePath],
         ["console"] = [Update],
         ["assume_role_arn"] = [Open],
@@ -43,7 +48,7 @@ internal sealed class LoginOptions
     /// <summary>The options that choose how to log in, for subcommands that log in and then deliver the credentials their own way.</summary>
     public IEnumerable<Option> ForDelivery => Ordered(
         _byKey.Keys.Where(k => k.Name is not ("reup" or "name" or "command" or "screen" or "console")),
-        after: new() { ["duo_factor"] = [Config] });
+        after: new() { ["debug"] = [Quiet], ["duo_factor"] = [Config] });
 
     /// <summary>The values given on the command line; flags left out stay null so the file's values show through.</summary>
     public KeymanConfig FromFlags(ParseResult parse)

@@ -17,7 +17,7 @@ internal sealed class LogoutCommand : KeymanCommand
     private readonly Option<string> _username = new("--username", "-u") { Description = "Okta username (default: the config's)" };
     private readonly Option<bool> _all = new("--all") { Description = "Every org and user Keyman keeps a session or cache for" };
     private readonly Option<bool> _password = new("--password") { Description = "Forget the cached Okta password too" };
-    private readonly Option<bool> _debug = new("--debug", "-D") { Description = "Debug output on stderr" };
+    private readonly Option<bool> _debug = CommonOptions.Debug();
 
     public LogoutCommand(CliHost host)
         : base(new Command("logout", "End the Okta session and forget it, the credential_process cache and (--password) the cached password"), host)

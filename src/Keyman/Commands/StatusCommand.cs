@@ -16,8 +16,8 @@ namespace Keyman.Cli.Commands;
 internal sealed class StatusCommand : KeymanCommand
 {
     private readonly Option<string> _config = new("--config", "-c") { Description = "Keyman config file, for the Okta org and user whose session to show (default: ~/.config/aws_okta_keyman.yml)" };
-    private readonly Option<bool> _json = new("--json") { Description = "The status as JSON, for scripts" };
-    private readonly Option<bool> _debug = new("--debug", "-D") { Description = "Debug output on stderr" };
+    private readonly Option<bool> _json = CommonOptions.Json("The status as JSON, for scripts");
+    private readonly Option<bool> _debug = CommonOptions.Debug();
 
     public StatusCommand(CliHost host)
         : base(new Command("status", "Show the profiles Keyman wrote or caches, their roles and expiry, and the Okta session"), host)

@@ -7,7 +7,8 @@ namespace Keyman.Cli.Console;
 
 /// <summary>
 /// Prompts on stderr and answers from the terminal (secrets without echo) or, when stdin is redirected, one line of
-/// stdin per answer, so scripts and tests can drive Keyman.
+/// stdin per answer, so scripts and tests can drive Keyman. Prompts, menus and the live wait line are what the user must
+/// act on: -q/--quiet, which quiets <see cref="ConsoleLog"/>, never hides them.
 /// </summary>
 internal sealed class ConsoleInteraction(TextReader input, TextWriter prompts, bool inputIsTerminal) : IInteraction
 {

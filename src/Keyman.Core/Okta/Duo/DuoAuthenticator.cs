@@ -74,10 +74,10 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
             ?? throw new KeymanException(ExitCodes.MfaUnavailable, $"Duo lists no device capable of {method.MenuName()}",
                 "Choose another Duo method (-d passcode or -d call), or check your devices in Duo.");
         var (txid, stepUpCode) = await page.StartAsync(method, device, cancellationToken).ConfigureAwait(false);
-        log.Info(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
+        log.MustShow(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
         if (stepUpCode is { Length: > 0 })
         {
-            log.Warning($"Duo Verified Push: enter {stepUpCode} in Duo Mobile");
+            log.MustShowWarning($"Duo Verified Push: enter {stepUpCode} in Duo Mobile");
         }
 
         var polls = 0;
@@ -107,7 +107,7 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
     private async Task<DuoJson> PushOrCallAsync(DuoBrowser browser, DuoPrompt.Start start, DuoMethod method, DuoDevice device, string sid, CancellationToken cancellationToken)
     {
         var txid = await DuoPrompt.StartAsync(browser, start, method, null, cancellationToken).ConfigureAwait(false);
-        log.Info(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
+        log.MustShow(method == DuoMethod.Push ? $"Duo Push sent to {device.Name}; approve it on your phone" : $"Calling {device.Name}…");
         var verdict = await WaitAsync(method, c => DuoStatusPoll.PollAsync(browser, txid, sid, c), cancellationToken).ConfigureAwait(false);
         if (verdict["status_code"] == "allow")
         {
@@ -151,7 +151,7 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
             var passcode = string.Concat(input.Where(c => !char.IsWhiteSpace(c)));
             if (passcode.Length == 0)
             {
-                log.Warning("No code entered");
+                log.MustShowWarning("No code entered");
                 continue;
             }
 
@@ -160,7 +160,7 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
                 return;
             }
 
-            log.Warning($"Duo did not accept the passcode{(why.Length > 0 ? $" ({why})" : string.Empty)}");
+            log.MustShowWarning($"Duo did not accept the passcode{(why.Length > 0 ? $" ({why})" : string.Empty)}");
         }
 
         throw new KeymanException(ExitCodes.MfaFailed, $"MFA failed: no valid Duo passcode after {attempts} attempts",
@@ -185,7 +185,7 @@ internal sealed class DuoAuthenticator(OktaClient okta, IInteraction interaction
 
             if (status["step_up_code"] is { Length: > 0 } verified && verified != shownCode)
             {
-                log.Warning($"Duo Verified Push: enter {verified} in Duo Mobile");
+                log.MustShowWarning($"Duo Verified Push: enter {verified} in Duo Mobile");
                 shownCode = verified;
             }
 

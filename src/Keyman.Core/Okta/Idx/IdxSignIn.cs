@@ -193,7 +193,7 @@ public sealed class IdxSignIn
         if (choice.Factor.Kind == FactorKind.Push)
         {
             var device = choice.Authenticator?.Profile?.DeviceName is { Length: > 0 } name ? name : "your device";
-            _log.Info($"Okta Verify push sent to {device}; approve it there");
+            _log.MustShow($"Okta Verify push sent to {device}; approve it there");
         }
 
         return next;
@@ -239,7 +239,7 @@ public sealed class IdxSignIn
             case FactorKind.Question:
                 var question = current?.Profile?.Question ?? current?.ContextualData?.EnrolledQuestion?.Question
                     ?? form.Field("credentials")?.Form?.Value?.FirstOrDefault(f => f.Name == "questionKey")?.Label;
-                _log.Info($"Security question: {question ?? "(Okta sent no question text)"}");
+                _log.MustShow($"Security question: {question ?? "(Okta sent no question text)"}");
                 return await AnswerAsync(response, factor, "Answer: ", isAnswer: true, cancellationToken).ConfigureAwait(false);
             case FactorKind.SentCode:
                 var profile = factor.Raw.Profile;
@@ -252,7 +252,7 @@ public sealed class IdxSignIn
                 var label = factor.FactorType switch { "sms" => "SMS", "call" => "Call", _ => "Email" };
                 return await AnswerAsync(response, factor, $"{label} code (or 'resend'): ", isAnswer: false, cancellationToken).ConfigureAwait(false);
             default:
-                _log.Warning($"MFA Requirement Detected - Enter your {factor.ProviderName} code here");
+                _log.MustShowWarning($"MFA Requirement Detected - Enter your {factor.ProviderName} code here");
                 return await AnswerAsync(response, factor, "MFA Passcode: ", isAnswer: false, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -301,7 +301,7 @@ public sealed class IdxSignIn
                 var resend = response.Current?.Resend ?? response.Form("resend");
                 if (resend is null || resends >= _options.MaxResends)
                 {
-                    _log.Warning(resend is null ? "Okta offers no way to resend this code" : "The code was resent too often; enter the last code you received");
+                    _log.MustShowWarning(resend is null ? "Okta offers no way to resend this code" : "The code was resent too often; enter the last code you received");
                     attempts++;
                     continue;
                 }
@@ -314,7 +314,7 @@ public sealed class IdxSignIn
                 }
 
                 response = resent;
-                _log.Info($"Okta sent a new code by {factor.ChannelName}");
+                _log.MustShow($"Okta sent a new code by {factor.ChannelName}");
                 continue;
             }
 
@@ -322,7 +322,7 @@ public sealed class IdxSignIn
             var value = isAnswer ? input.Trim() : string.Concat(input.Where(c => !char.IsWhiteSpace(c)));
             if (value.Length == 0)
             {
-                _log.Warning(isAnswer ? "No answer entered" : "No code entered");
+                _log.MustShowWarning(isAnswer ? "No answer entered" : "No code entered");
                 continue;
             }
 
@@ -334,7 +334,7 @@ public sealed class IdxSignIn
                 return result;
             }
 
-            _log.Warning(isAnswer ? "Invalid answer" : "Invalid passcode");
+            _log.MustShowWarning(isAnswer ? "Invalid answer" : "Invalid passcode");
             response = result;
         }
 
@@ -360,7 +360,7 @@ public sealed class IdxSignIn
         {
             if (response.Current?.ContextualData?.CorrectAnswer is { } answer && Text(answer) is { Length: > 0 } number && number != shownNumber)
             {
-                _log.Warning($"Okta Verify: tap {number} on your device");
+                _log.MustShowWarning($"Okta Verify: tap {number} on your device");
                 shownNumber = number;
             }
 

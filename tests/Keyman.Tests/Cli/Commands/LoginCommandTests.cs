@@ -31,6 +31,47 @@ public sealed class LoginCommandTests
     }
 
     [Fact]
+    public async Task QuietLoginShowsThePasswordPromptAndNothingElse()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
+
+        var code = await cli.RunAsync(["-q"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        Assert.NotNull(cli.Profile("default"));
+        Assert.Equal($"Okta password for nomfa@example.com at {new Uri(cli.Url).Authority}: \n", cli.Error);
+        Assert.Equal(string.Empty, cli.Out);
+    }
+
+    [Fact]
+    public async Task QuietLoginStillShowsTheNumberToTap()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: jane@example.com", $"appid: {CliTestHost.DevApp}");
+
+        var code = await cli.RunAsync(["--quiet", "--factor", "push"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        var lines = cli.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("Okta password for jane@example.com", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.EndsWith("(INFO) Okta Verify push sent to Jane's iPhone; approve it there", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("(WARNING) Okta Verify: tap 42 on your device", StringComparison.Ordinal));
+        Assert.Equal(3, lines.Length);
+        Assert.DoesNotContain("All done!", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task QuietLoginStillShowsTheError()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
+
+        var code = await cli.RunAsync(["-q"], "wrong-password\n");
+
+        Assert.NotEqual(0, code);
+        Assert.Single(cli.ErrorLines);
+        Assert.Contains("Fix:", cli.ErrorLines[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ScreenPrintsTheKeysOnStandardOutput()
     {
         await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
