@@ -58,7 +58,7 @@ internal sealed class DoctorCommand : KeymanCommand
             : ExitCodes.Success;
     }
 
-    private static void Render(IReadOnlyList<DoctorCheck> checks, UserOutput output, bool color)
+    internal static void Render(IReadOnlyList<DoctorCheck> checks, UserOutput output, bool color)
     {
         foreach (var check in checks)
         {
