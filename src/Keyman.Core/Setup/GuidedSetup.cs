@@ -71,7 +71,8 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
             output.WriteLine($"{credentialsPath}: [{answers.SourceProfile}] gets the short-lived credentials of {login.FinalRoleArn} (as `keyman` writes them)");
         }
 
-        if (!request.Yes && !request.NonInteractive
+        var somethingToWrite = plan.Changed || answers.Style == ProfileStyle.RoleChain;
+        if (somethingToWrite && !request.Yes && !request.NonInteractive
             && !SetupValidation.YesNo(await context.Interaction.AskAsync(plan.Changed ? "Write these changes? [Y/n]:" : "Write the credentials? [Y/n]:", secret: false, cancellationToken), blank: true))
         {
             throw new KeymanException(ExitCodes.Cancelled, "Nothing written", "Run keyman setup again and answer y, or pass --yes.");
