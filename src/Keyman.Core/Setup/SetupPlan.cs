@@ -1,8 +1,8 @@
 using System.Text;
 using Keyman.Core.Aws;
-using Keyman.Core.ClaudeCode;
 using Keyman.Core.Config;
 using Keyman.Core.Delivery;
+using Keyman.Core.Ui;
 
 namespace Keyman.Core.Setup;
 
@@ -65,7 +65,7 @@ public sealed class SetupPlan
     /// is the credential_process command's program; <paramref name="configPathForProcess"/> its --config (null: the default).
     /// </summary>
     public static SetupPlan Make(SetupAnswers answers, string appId, string roleArn, string configPath, string? configPathForProcess,
-        string? keymanBinary, IEnvironment environment, Ui.ILog log)
+        string? keymanBinary, IEnvironment environment, ILog log)
     {
         var existing = Lenient(configPath, environment, log);
         var keys = new KeymanConfig
@@ -137,7 +137,7 @@ public sealed class SetupPlan
     }
 
     /// <summary>The Keyman config as it is for comparing, a broken one read as empty (setup rewrites its keys).</summary>
-    private static KeymanConfig Lenient(string path, IEnvironment environment, Ui.ILog log)
+    private static KeymanConfig Lenient(string path, IEnvironment environment, ILog log)
     {
         try
         {
