@@ -59,21 +59,24 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
         }
         else
         {
-            output.WriteLine("Changes:");
+            Show("Changes:");
             foreach (var change in new[] { plan.KeymanConfig, plan.AwsConfig }.Where(c => c.Changed))
             {
-                output.Write(change.Diff);
+                foreach (var line in change.Diff.TrimEnd('\n').Split('\n'))
+                {
+                    Show(line);
+                }
             }
         }
 
         if (answers.Style == ProfileStyle.RoleChain)
         {
-            output.WriteLine($"{credentialsPath}: [{answers.SourceProfile}] gets the short-lived credentials of {login.FinalRoleArn} (as `keyman` writes them)");
+            Show($"{credentialsPath}: [{answers.SourceProfile}] gets the short-lived credentials of {login.FinalRoleArn} (as `keyman` writes them)");
         }
 
-        var somethingToWrite = plan.Changed || answers.Style == ProfileStyle.RoleChain;
-        if (somethingToWrite && !request.Yes && !request.NonInteractive
-            && !SetupValidation.YesNo(await context.Interaction.AskAsync(plan.Changed ? "Write these changes? [Y/n]:" : "Write the credentials? [Y/n]:", secret: false, cancellationToken), blank: true))
+        // Nothing to change: nothing to ask; the chain's source profile still gets the new keys, as `keyman` would write them.
+        if (plan.Changed && !request.Yes && !request.NonInteractive
+            && !SetupValidation.YesNo(await context.Interaction.AskAsync("Write these changes? [Y/n]:", secret: false, cancellationToken), blank: true))
         {
             throw new KeymanException(ExitCodes.Cancelled, "Nothing written", "Run keyman setup again and answer y, or pass --yes.");
         }
@@ -82,7 +85,7 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
         {
             plan.Apply(env);
             written = true;
-            log.Info($"Wrote {string.Join(" and ", new[] { plan.KeymanConfig, plan.AwsConfig }.Where(c => c.Changed).Select(c => c.Path))}");
+            log.Info($"Wrote {string.Join(" and ", plan.Written)}");
         }
 
         if (answers.Style == ProfileStyle.RoleChain)
@@ -93,6 +96,19 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
         }
 
         return new SetupOutcome(answers, plan, written, login);
+
+        // The diff is for the user: on stdout, or (--json, whose stdout is the result) in the log.
+        void Show(string line)
+        {
+            if (request.Json)
+            {
+                log.Info(line);
+            }
+            else
+            {
+                output.WriteLine(line);
+            }
+        }
     }
 
     /// <summary>The how-to's checks on the profile just written, in this same run.</summary>

@@ -36,6 +36,9 @@ public sealed record SetupRequest
     /// <summary>No question at all: every answer from flags (or the files as they are), every problem a one-line error.</summary>
     public bool NonInteractive { get; init; }
 
+    /// <summary>stdout is for the JSON result only: the diff goes to the log (stderr) instead.</summary>
+    public bool Json { get; init; }
+
     /// <summary>Write without asking (implied by <see cref="NonInteractive"/>).</summary>
     public bool Yes { get; init; }
 

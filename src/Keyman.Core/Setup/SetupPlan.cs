@@ -60,6 +60,9 @@ public sealed class SetupPlan
 
     public bool Changed => KeymanConfig.Changed || AwsConfig.Changed;
 
+    /// <summary>The files this plan changes.</summary>
+    public IEnumerable<string> Written => new[] { KeymanConfig, AwsConfig }.Where(c => c.Changed).Select(c => c.Path);
+
     /// <summary>
     /// The plan for <paramref name="answers"/> with the app and role the login settled on. <paramref name="keymanBinary"/>
     /// is the credential_process command's program; <paramref name="configPathForProcess"/> its --config (null: the default).

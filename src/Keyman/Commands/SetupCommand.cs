@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Keyman.Cli.Console;
 using Keyman.Core;
 using Keyman.Core.Config;
@@ -25,13 +26,14 @@ internal sealed class SetupCommand : KeymanCommand
     private readonly Option<string> _config = new("--config", "-c") { Description = "Keyman config file (default: ~/.config/aws_okta_keyman.yml)" };
     private readonly Option<bool> _yes = new("--yes", "-y") { Description = "Write the changes without asking" };
     private readonly Option<bool> _nonInteractive = new("--non-interactive") { Description = "Ask nothing but the password and MFA: answers from the flags (or the files as they are); for bootstrap scripts" };
+    private readonly Option<bool> _json = new("--json") { Description = "The result as JSON on stdout (files written, checks, Claude's answer); the diff goes to stderr" };
     private readonly Option<bool> _debug = new("--debug", "-D") { Description = "Detailed log lines (secrets stay redacted)" };
 
     private SetupCommand(CliHost host)
         : base(new Command("setup", "Set Keyman up from nothing to a Claude answer: Okta org and username, the AWS app and role, both config files, a check; 'setup claude-code' for Claude Code"), host)
     {
         _style.AcceptOnlyFromAmong("chain", "credential-process");
-        foreach (var option in new Option[] { _org, _username, _appId, _role, _bedrockRole, _region, _style, _profile, _sourceProfile, _config, _yes, _nonInteractive, _debug })
+        foreach (var option in new Option[] { _org, _username, _appId, _role, _bedrockRole, _region, _style, _profile, _sourceProfile, _config, _yes, _nonInteractive, _json, _debug })
         {
             Command.Options.Add(option);
         }
@@ -65,6 +67,7 @@ internal sealed class SetupCommand : KeymanCommand
             SourceProfile = parse.GetValue(_sourceProfile),
             NonInteractive = parse.GetValue(_nonInteractive),
             Yes = parse.GetValue(_yes),
+            Json = parse.GetValue(_json),
             ConfigPath = Path.GetFullPath(ConfigFile.ExpandHome(given ?? ConfigFile.DefaultPath(env), env)),
             ConfigPathGiven = given is not null,
             KeymanBinary = Host.ProcessPath,
@@ -73,24 +76,39 @@ internal sealed class SetupCommand : KeymanCommand
         var setup = new GuidedSetup(context, request);
         var outcome = await setup.RunAsync(cancellationToken);
         var output = context.Output;
-
-        output.WriteLine();
-        output.WriteLine($"Checking profile {outcome.Profile} (keyman doctor):");
-        var checks = await setup.CheckAsync(outcome, cancellationToken);
-        DoctorCommand.Render(checks, output, Host.Color(output.IsTerminal));
-        if (checks.FirstOrDefault(c => c.Status == CheckStatus.Fail) is { } failed)
+        var json = request.Json;
+        if (!json)
         {
-            throw new KeymanException(failed.ExitCode == ExitCodes.Success ? ExitCodes.GeneralError : failed.ExitCode,
-                $"Setup wrote the files, but the check '{failed.Name}' failed: {failed.Detail}", failed.Fix);
+            output.WriteLine();
+            output.WriteLine($"Checking profile {outcome.Profile} (keyman doctor):");
         }
 
-        var (model, answer) = await setup.AskClaudeAsync(outcome, cancellationToken);
+        var checks = await setup.CheckAsync(outcome, cancellationToken);
+        var failed = checks.FirstOrDefault(c => c.Status == CheckStatus.Fail);
+        var problem = failed is null ? null : new KeymanException(failed.ExitCode == ExitCodes.Success ? ExitCodes.GeneralError : failed.ExitCode,
+            $"Setup wrote the files, but the check '{failed.Name}' failed: {failed.Detail}", failed.Fix);
+        var (model, answer) = failed is null ? await setup.AskClaudeAsync(outcome, cancellationToken) : default;
+        var steps = GuidedSetup.NextSteps(outcome);
+        if (json)
+        {
+            var result = new SetupOutput(failed is null, outcome.Written, outcome.Plan.Written.ToList(), outcome.Profile, outcome.Region,
+                outcome.Answers.Style == ProfileStyle.RoleChain ? "chain" : "credential-process", outcome.Plan.Keys.AppId!, outcome.Plan.Keys.Role!,
+                outcome.Answers.BedrockRoleArn, checks.Select(DoctorCheckOutput.From).ToList(), model, answer, steps.Select(s => s.Command).ToList());
+            output.WriteLine(JsonSerializer.Serialize(result, CliJson.Default.SetupOutput));
+            return problem is null ? ExitCodes.Success : ErrorReport.Fail(Host, problem, debug: false);
+        }
+
+        DoctorCommand.Render(checks, output, Host.Color(output.IsTerminal));
+        if (problem is not null)
+        {
+            throw problem;
+        }
+
         output.WriteLine();
         output.WriteLine($"Claude ({model}) says:");
-        output.WriteTextLine(answer);
+        output.WriteTextLine(answer!);
         output.WriteLine();
         output.WriteLine("Set up. Next:");
-        var steps = GuidedSetup.NextSteps(outcome);
         var width = steps.Max(s => s.Command.Length);
         foreach (var (command, what) in steps)
         {

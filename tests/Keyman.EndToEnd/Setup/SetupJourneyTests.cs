@@ -89,8 +89,10 @@ public sealed class SetupJourneyTests
         Directory.CreateDirectory(Path.Combine(world.Home, ".aws"));
         const string awsConfig = "# my own settings\n[default]\nregion=eu-west-1\noutput = json\n\n[profile other]\nrole_arn = arn:aws:iam::999999999999:role/Other\nsource_profile = personal\n";
         const string credentials = "[personal]\naws_access_key_id = AKIAEXAMPLEPERSONAL1\naws_secret_access_key = personal/secret/key/example/0123456789ab\n";
+        const string keymanConfig = "# the team's Keyman settings\nduration: 3600   # one hour\nteam_note: kept as it is\n";
         await File.WriteAllTextAsync(world.Env["AWS_CONFIG_FILE"], awsConfig);
         await File.WriteAllTextAsync(world.CredentialsPath, credentials);
+        await File.WriteAllTextAsync(world.ConfigPath, keymanConfig);
 
         var run = await SetupOnTerminalAsync(world, Typed(world, world.Url));
 
@@ -100,6 +102,7 @@ public sealed class SetupJourneyTests
         var writtenCredentials = await File.ReadAllTextAsync(world.CredentialsPath);
         Assert.StartsWith(credentials + "\n[default]\naws_access_key_id = ASIA", writtenCredentials);
         var keyman = await File.ReadAllTextAsync(world.ConfigPath);
+        Assert.StartsWith(keymanConfig + $"org: {world.Url}\nusername: {User}\nappid: 0oa1dev2AbCdEfGh/272\n", keyman);
 
         // The same answers again (each offered as the default now): nothing to write, and it says so.
         var again = await SetupOnTerminalAsync(world,
@@ -111,11 +114,11 @@ public sealed class SetupJourneyTests
             Answer.With(@"AWS profiles: .*: $", string.Empty),
             Answer.With(Answer.PasswordPrompt, World.Password),
             Answer.With(@"Selection: $", "AWS Dev"),
-            Answer.With(@"Write the credentials\? \[Y/n\]: $", "y"),
         ]);
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("no changes", again.StdOut);
+        Assert.DoesNotContain("[Y/n]", again.StdOut);
         Assert.DoesNotContain("Changes:", again.StdOut);
         Assert.Equal(writtenConfig, await File.ReadAllTextAsync(world.Env["AWS_CONFIG_FILE"]));
         Assert.Equal(keyman, await File.ReadAllTextAsync(world.ConfigPath));

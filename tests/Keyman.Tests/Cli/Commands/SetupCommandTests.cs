@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Keyman.Tests.Cli.Commands;
 
 /// <summary><c>keyman setup</c> in-process against the sandbox: answers on stdin, or every answer as a flag.</summary>
@@ -38,6 +40,7 @@ public sealed class SetupCommandTests
         Assert.True(again == 0, cli.ToString());
         Assert.Contains("no changes", cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Changes:", cli.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("Write these changes", cli.Error, StringComparison.Ordinal);
         Assert.Equal(config, File.ReadAllText(cli.ConfigPath));
         Assert.Equal(awsConfig, File.ReadAllText(cli.AwsConfigPath));
     }
@@ -57,6 +60,34 @@ public sealed class SetupCommandTests
         Assert.Equal($"[profile claude]\nrole_arn = {BedrockRole}\nsource_profile = okta\nregion = us-west-2\n", File.ReadAllText(cli.AwsConfigPath));
         Assert.Equal("us-west-2", cli.Profile("okta")!["region"]);
         Assert.Contains("export AWS_PROFILE=claude", cli.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task JsonPrintsOnlyTheResultOnStdoutAndTheDiffOnStderr()
+    {
+        await using var cli = await CliTestHost.WithSandboxAsync();
+        File.Delete(cli.ConfigPath);
+        string[] args = ["setup", "--non-interactive", "--json", "-o", cli.Url, "-u", "nomfa@example.com", "--appid", CliTestHost.DevApp, "--bedrock-role", BedrockRole];
+
+        var code = await cli.RunAsync(args, CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        using var json = JsonDocument.Parse(cli.Out);
+        var root = json.RootElement;
+        Assert.True(root.GetProperty("ok").GetBoolean());
+        Assert.True(root.GetProperty("changed").GetBoolean());
+        Assert.Equal([cli.ConfigPath, cli.AwsConfigPath], root.GetProperty("written").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("bedrock", root.GetProperty("profile").GetString());
+        Assert.Equal("chain", root.GetProperty("profileStyle").GetString());
+        Assert.Equal("arn:aws:iam::111111111111:role/Developer", root.GetProperty("roleArn").GetString());
+        Assert.All(root.GetProperty("checks").EnumerateArray(), c => Assert.Equal("PASS", c.GetProperty("status").GetString()));
+        Assert.StartsWith("Sandbox answer", root.GetProperty("answer").GetString(), StringComparison.Ordinal);
+        Assert.Contains($"+role_arn = {BedrockRole}", cli.Error, StringComparison.Ordinal);
+
+        Assert.Equal(0, await cli.RunAsync(args, CliTestHost.Password + "\n"));
+        using var again = JsonDocument.Parse(cli.Out);
+        Assert.False(again.RootElement.GetProperty("changed").GetBoolean());
+        Assert.Empty(again.RootElement.GetProperty("written").EnumerateArray());
     }
 
     [Fact]
