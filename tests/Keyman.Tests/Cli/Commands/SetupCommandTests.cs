@@ -60,6 +60,12 @@ public sealed class SetupCommandTests
         Assert.Equal($"[profile claude]\nrole_arn = {BedrockRole}\nsource_profile = okta\nregion = us-west-2\n", File.ReadAllText(cli.AwsConfigPath));
         Assert.Equal("us-west-2", cli.Profile("okta")!["region"]);
         Assert.Contains("export AWS_PROFILE=claude", cli.Out, StringComparison.Ordinal);
+
+        // The config it wrote is one plain keyman reads as the how-to's: no menu, the same role, profile okta.
+        Assert.Equal(0, await cli.RunAsync([], CliTestHost.Password + "\n"));
+        Assert.DoesNotContain("Select", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("Wrote profile \"okta\"", cli.Error, StringComparison.Ordinal);
+        Assert.Equal("arn:aws:sts::111111111111:assumed-role/Developer/nomfa@example.com", cli.Profile("okta")!["x_principal_arn"]);
     }
 
     [Fact]
