@@ -87,6 +87,15 @@ internal sealed class SetupCommand : KeymanCommand
         var failed = checks.FirstOrDefault(c => c.Status == CheckStatus.Fail);
         var problem = failed is null ? null : new KeymanException(failed.ExitCode == ExitCodes.Success ? ExitCodes.GeneralError : failed.ExitCode,
             $"Setup wrote the files, but the check '{failed.Name}' failed: {failed.Detail}", failed.Fix);
+        if (!json)
+        {
+            DoctorCommand.Render(checks, output, Host.Color(output.IsTerminal));
+            if (problem is not null)
+            {
+                throw problem;
+            }
+        }
+
         var (model, answer) = failed is null ? await setup.AskClaudeAsync(outcome, cancellationToken) : default;
         var steps = GuidedSetup.NextSteps(outcome);
         if (json)
@@ -96,12 +105,6 @@ internal sealed class SetupCommand : KeymanCommand
                 outcome.Answers.BedrockRoleArn, checks.Select(DoctorCheckOutput.From).ToList(), model, answer, steps.Select(s => s.Command).ToList());
             output.WriteLine(JsonSerializer.Serialize(result, CliJson.Default.SetupOutput));
             return problem is null ? ExitCodes.Success : ErrorReport.Fail(Host, problem, debug: false);
-        }
-
-        DoctorCommand.Render(checks, output, Host.Color(output.IsTerminal));
-        if (problem is not null)
-        {
-            throw problem;
         }
 
         output.WriteLine();

@@ -97,6 +97,22 @@ public sealed class SetupCommandTests
     }
 
     [Fact]
+    public async Task ARoleTheLoginMayNotAssumeFailsTheCheckWithItsExitCodeAndAsksClaudeNothing()
+    {
+        await using var cli = await CliTestHost.WithSandboxAsync();
+        const string other = "arn:aws:iam::111111111111:role/someone-elses-role";
+
+        var code = await cli.RunAsync(["setup", "--non-interactive", "-o", cli.Url, "-u", "nomfa@example.com", "--appid", CliTestHost.DevApp, "--bedrock-role", other],
+            CliTestHost.Password + "\n");
+
+        Assert.Equal(33, code);
+        Assert.Contains("FAIL  STS GetCallerIdentity", cli.Out, StringComparison.Ordinal);
+        Assert.Contains("Setup wrote the files, but the check 'STS GetCallerIdentity' failed", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("says:", cli.Out, StringComparison.Ordinal);
+        Assert.Contains($"role_arn = {other}", File.ReadAllText(cli.AwsConfigPath), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NonInteractiveWithoutAnOrgIsOneLineExit2AndWritesNothing()
     {
         await using var cli = await CliTestHost.WithSandboxAsync();
