@@ -7,12 +7,20 @@ using Keyman.Core.Ui;
 namespace Keyman.Core.Setup;
 
 /// <summary>One file as it is and as setup would leave it.</summary>
-public sealed record SetupFileChange(string Path, string? Before, string After)
+public sealed partial record SetupFileChange(string Path, string? Before, string After)
 {
     public bool Changed => !string.Equals(Before ?? string.Empty, After, StringComparison.Ordinal) || (Before is null && After.Length > 0);
 
-    /// <summary>The change as a unified diff ("" when there is none).</summary>
-    public string Diff => Changed ? LineDiff.Unified(Before, After, Path + (Before is null ? " (new)" : string.Empty), Path) : string.Empty;
+    /// <summary>
+    /// The change as a unified diff ("" when there is none). A secret key's value (a static key some keep in
+    /// ~/.aws/config, removed or shown as context) is replaced by "(hidden)": the diff is shown, the secret never.
+    /// </summary>
+    public string Diff => Changed
+        ? SecretValue().Replace(LineDiff.Unified(Before, After, Path + (Before is null ? " (new)" : string.Empty), Path), "$1(hidden)")
+        : string.Empty;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?im)^([-+ ]\s*(?:aws_secret_access_key|aws_session_token|aws_security_token)\s*=\s*)\S.*$")]
+    private static partial System.Text.RegularExpressions.Regex SecretValue();
 }
 
 /// <summary>Keys to set in one section of the AWS config (only those that differ) and keys to drop from it.</summary>

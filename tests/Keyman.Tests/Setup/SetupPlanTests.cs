@@ -134,6 +134,20 @@ public sealed class SetupPlanTests : IDisposable
     }
 
     [Fact]
+    public void TheDiffNeverShowsASecretKeyTheFileHeld()
+    {
+        const string secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        File.WriteAllText(AwsConfigPath, $"[profile keyman]\naws_access_key_id = AKIAOLD\naws_secret_access_key = {secret}\naws_session_token={secret}\n");
+
+        var plan = Plan(Answers(ProfileStyle.CredentialProcess));
+
+        Assert.Contains("-aws_secret_access_key = (hidden)\n", plan.AwsConfig.Diff, StringComparison.Ordinal);
+        Assert.Contains("-aws_session_token=(hidden)\n", plan.AwsConfig.Diff, StringComparison.Ordinal);
+        Assert.Contains("-aws_access_key_id = AKIAOLD\n", plan.AwsConfig.Diff, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, plan.AwsConfig.Diff, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void WithoutABedrockRoleTheChainStyleLeavesTheAwsConfigAlone()
     {
         const string aws = "[default]\nregion = eu-west-1\n";
