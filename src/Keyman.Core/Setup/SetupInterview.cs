@@ -1,6 +1,5 @@
 using Keyman.Core.Aws;
 using Keyman.Core.Config;
-using Keyman.Core.Login;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Setup;
@@ -37,6 +36,24 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
 
         var sourceDefault = style == ProfileStyle.RoleChain ? existing.Name ?? SetupAnswers.DefaultChainSource : SetupAnswers.DefaultProcessSource;
         var source = SetupValidation.ProfileName(request.SourceProfile ?? sourceDefault, "source profile name");
+        if (style == ProfileStyle.RoleChain && request.SourceProfile is null && HoldsLongTermKeys(source) is { } credentials)
+        {
+            // The login would replace them: keep the user's own keys and give Keyman's a profile of their own.
+            var why = $"[{source}] in {credentials} holds long-term keys that are not Keyman's";
+            if (request.NonInteractive)
+            {
+                throw new KeymanException(ExitCodes.CredentialsFile, $"{why}; setup would replace them",
+                    $"Pass --source-profile NAME (e.g. {SetupAnswers.DefaultProcessSource}) for Keyman's short-lived keys, or move those keys to another profile first.");
+            }
+
+            context.Log.Warning($"{why}; Keyman's short-lived keys go to another profile");
+            var taken = source;
+            source = await AskAsync("Profile for Keyman's short-lived keys:", SetupAnswers.DefaultProcessSource, answer =>
+                SetupValidation.ProfileName(answer, "source profile name") is var name && name != taken
+                    ? name
+                    : throw new KeymanException(ExitCodes.Usage, $"[{taken}] holds your long-term keys", "Type another profile name."), cancellationToken);
+        }
+
         var profile = SetupValidation.ProfileName(request.Profile ?? SetupAnswers.DefaultBedrockProfile);
         if (bedrock is not null && profile == source)
         {
@@ -85,6 +102,15 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
         {
             return null;
         }
+    }
+
+    /// <summary>The credentials file's path when <paramref name="profile"/> there holds static keys Keyman did not write.</summary>
+    private string? HoldsLongTermKeys(string profile)
+    {
+        var path = CredentialsFile.ResolvePath(context.Environment);
+        var section = CredentialsFile.ReadProfile(path, profile);
+        return section is not null && section.ContainsKey("aws_access_key_id")
+            && !section.ContainsKey("aws_session_token") && !section.ContainsKey("x_security_token_expires") ? path : null;
     }
 
     /// <summary>A flag's value (checked), else the question, else (--non-interactive) the current value or a one-line error.</summary>
@@ -144,7 +170,4 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
             return default;
         }
     }
-
-    /// <summary>The username as the login will use it, "automatic-username" replaced.</summary>
-    internal static string LoginName(string username, IEnvironment environment) => LoginFlow.ResolveUsername(username, environment);
 }

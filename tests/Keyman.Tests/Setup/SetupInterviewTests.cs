@@ -20,7 +20,11 @@ public sealed class SetupInterviewTests : IDisposable
     {
         var context = new KeymanContext
         {
-            Environment = new DictionaryEnvironment(new Dictionary<string, string> { ["AWS_CONFIG_FILE"] = Path.Combine(_home, ".aws", "config") }, _home),
+            Environment = new DictionaryEnvironment(new Dictionary<string, string>
+            {
+                ["AWS_CONFIG_FILE"] = Path.Combine(_home, ".aws", "config"),
+                ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(_home, ".aws", "credentials"),
+            }, _home),
             Log = _log,
             Interaction = ui,
         };
@@ -78,6 +82,28 @@ public sealed class SetupInterviewTests : IDisposable
 
         Assert.Equal("arn:aws:iam::123456789012:role/kept", answers.BedrockRoleArn);
         Assert.Contains("Bedrock role ARN from DevOps ('none' if you have none) [arn:aws:iam::123456789012:role/kept]:", ui.Asked);
+    }
+
+    [Fact]
+    public async Task LongTermKeysInTheDefaultProfileAreKeptAndKeymansGoElsewhere()
+    {
+        Directory.CreateDirectory(Path.Combine(_home, ".aws"));
+        File.WriteAllText(Path.Combine(_home, ".aws", "credentials"), "[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = example\n");
+        var ui = new ScriptedInteraction("acme", "jane", "", "", "", "default", "");
+
+        var answers = await RunAsync(ui);
+
+        Assert.Equal("keyman", answers.SourceProfile);
+        Assert.Equal("Profile for Keyman's short-lived keys [keyman]:", ui.Asked[^1]);
+        Assert.Contains(_log.Lines, l => l.Message.Contains("[default] in ", StringComparison.Ordinal) && l.Message.Contains("holds long-term keys that are not Keyman's", StringComparison.Ordinal));
+
+        var e = await Assert.ThrowsAsync<KeymanException>(() => RunAsync(new ScriptedInteraction(), new SetupRequest { ConfigPath = ConfigPath, NonInteractive = true, Org = "acme", Username = "jane" }));
+        Assert.Equal(ExitCodes.CredentialsFile, e.ExitCode);
+        Assert.Contains("--source-profile", e.Hint, StringComparison.Ordinal);
+
+        // Keyman's own short-lived keys there are Keyman's to refresh: no question.
+        File.WriteAllText(Path.Combine(_home, ".aws", "credentials"), "[default]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = example\naws_session_token = t\n");
+        Assert.Equal("default", (await RunAsync(new ScriptedInteraction("acme", "jane", "", "", ""))).SourceProfile);
     }
 
     [Fact]
