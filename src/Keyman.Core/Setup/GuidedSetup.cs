@@ -143,7 +143,7 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
         steps.Add(("keyman bedrock chat", "a conversation with Claude"));
         steps.Add(($"keyman setup claude-code --profile {outcome.Profile}", "point Claude Code at Bedrock with this profile"));
         steps.Add((answers.Style == ProfileStyle.RoleChain
-            ? (answers.SourceProfile == "default" ? "keyman" : $"keyman -n {answers.SourceProfile}", "new credentials when these expire")
+            ? ("keyman", $"new credentials in [{answers.SourceProfile}] when these expire (the config names the app, role and profile)")
             : ($"aws sts get-caller-identity --profile {answers.SourceProfile}", "credentials come on demand (credential_process)")));
         steps.Add(("keyman doctor", "check every link again"));
         return steps;

@@ -60,6 +60,7 @@ public sealed class SetupCommandTests
         Assert.Equal($"[profile claude]\nrole_arn = {BedrockRole}\nsource_profile = okta\nregion = us-west-2\n", File.ReadAllText(cli.AwsConfigPath));
         Assert.Equal("us-west-2", cli.Profile("okta")!["region"]);
         Assert.Contains("export AWS_PROFILE=claude", cli.Out, StringComparison.Ordinal);
+        Assert.Matches(@"\n  keyman +# new credentials in \[okta\]", cli.Out);
 
         // The config it wrote is one plain keyman reads as the how-to's: no menu, the same role, profile okta.
         Assert.Equal(0, await cli.RunAsync([], CliTestHost.Password + "\n"));
