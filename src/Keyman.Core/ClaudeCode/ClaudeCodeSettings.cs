@@ -1,4 +1,5 @@
 using System.Text;
+using Keyman.Core.Ui;
 
 namespace Keyman.Core.ClaudeCode;
 

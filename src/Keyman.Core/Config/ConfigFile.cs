@@ -78,6 +78,16 @@ public static partial class ConfigFile
     /// </summary>
     public static void Write(string path, KeymanConfig config, IEnvironment? env = null)
     {
+        var (target, _, merged) = Plan(path, config, env);
+        AtomicFile.WriteAllText(target, merged, secret: false);
+    }
+
+    /// <summary>
+    /// What <see cref="Write"/> would do, without writing: the file it writes (through links), its text now (null when
+    /// missing) and the text it would hold. <c>keyman setup</c> shows the difference before it asks.
+    /// </summary>
+    public static (string Target, string? Before, string After) Plan(string path, KeymanConfig config, IEnvironment? env = null)
+    {
         env ??= ProcessEnvironment.Instance;
         var target = ThroughLinks(Path.GetFullPath(path));
         var text = ReadText(target) ?? string.Empty;
@@ -93,7 +103,7 @@ public static partial class ConfigFile
             merged = ConfigText.Fresh(config.Over(current));
         }
 
-        AtomicFile.WriteAllText(target, merged, secret: false);
+        return (target, FileKinds.Of(target) == FileKind.Missing ? null : text, merged);
     }
 
     private static bool Says(KeymanConfig written, KeymanConfig config) =>

@@ -15,7 +15,7 @@ public static class CredentialProcessProfile
     }
 
     /// <summary>Keys that would give the profile credentials some other way; credential_process replaces them.</summary>
-    private static readonly string[] OtherCredentialSources =
+    internal static readonly string[] OtherCredentialSources =
     [
         "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "aws_security_token", "role_arn", "source_profile",
         "credential_source", "external_id", "role_session_name", "web_identity_token_file", "sso_session", "sso_start_url",

@@ -57,6 +57,9 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     private AccountEntry? _app;
     private string? _roleArn;
 
+    /// <summary>The AWS app the last <see cref="RunAsync"/> used (picked from the menu or named by the config).</summary>
+    public AccountEntry? App => _app;
+
     /// <summary>False for commands that hand the credentials over another way (exec, env, credential-process).</summary>
     public bool WriteCredentialsFile { get; init; } = true;
 

@@ -8,8 +8,12 @@ internal sealed record ModelOutput(string ModelId, string? ModelName, string? Pr
 
 internal sealed record ProfileOutput(string InferenceProfileId, string? Name, string? Status);
 
-/// <summary>The CLI's JSON output (bedrock models --json, doctor --json), source-generated for Native AOT.</summary>
+internal sealed record SetupOutput(bool Ok, bool Changed, IReadOnlyList<string> Written, string Profile, string Region, string ProfileStyle,
+    string AppId, string RoleArn, string? BedrockRoleArn, IReadOnlyList<DoctorCheckOutput> Checks, string? Model, string? Answer, IReadOnlyList<string> Next);
+
+/// <summary>The CLI's JSON output (bedrock models --json, doctor --json, setup --json), source-generated for Native AOT.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, WriteIndented = true)]
 [JsonSerializable(typeof(ModelsOutput))]
 [JsonSerializable(typeof(DoctorOutput))]
+[JsonSerializable(typeof(SetupOutput))]
 internal sealed partial class CliJson : JsonSerializerContext;

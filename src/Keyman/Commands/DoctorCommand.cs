@@ -45,7 +45,7 @@ internal sealed class DoctorCommand : KeymanCommand
         {
             var output = new DoctorOutput(
                 checks.All(c => c.Status != CheckStatus.Fail),
-                checks.Select(c => new DoctorCheckOutput(c.Name, c.Status.ToString().ToUpperInvariant(), c.Detail, c.Fix)).ToList());
+                checks.Select(DoctorCheckOutput.From).ToList());
             context.Output.WriteLine(JsonSerializer.Serialize(output, CliJson.Default.DoctorOutput));
         }
         else
@@ -58,7 +58,7 @@ internal sealed class DoctorCommand : KeymanCommand
             : ExitCodes.Success;
     }
 
-    private static void Render(IReadOnlyList<DoctorCheck> checks, UserOutput output, bool color)
+    internal static void Render(IReadOnlyList<DoctorCheck> checks, UserOutput output, bool color)
     {
         foreach (var check in checks)
         {
@@ -83,4 +83,7 @@ internal sealed class DoctorCommand : KeymanCommand
 
 internal sealed record DoctorOutput(bool Ok, IReadOnlyList<DoctorCheckOutput> Checks);
 
-internal sealed record DoctorCheckOutput(string Name, string Status, string Detail, string? Fix);
+internal sealed record DoctorCheckOutput(string Name, string Status, string Detail, string? Fix)
+{
+    public static DoctorCheckOutput From(DoctorCheck check) => new(check.Name, check.Status.ToString().ToUpperInvariant(), check.Detail, check.Fix);
+}

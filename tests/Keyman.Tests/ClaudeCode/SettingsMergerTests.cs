@@ -1,4 +1,5 @@
 using Keyman.Core.ClaudeCode;
+using Keyman.Core.Ui;
 
 namespace Keyman.Tests.ClaudeCode;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Keyman.Core.ClaudeCode;
+namespace Keyman.Core.Ui;
 
 /// <summary>A unified diff of two small texts, line by line (longest common subsequence), with a few lines of context.</summary>
 public static class LineDiff
