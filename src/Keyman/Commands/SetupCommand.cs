@@ -19,15 +19,15 @@ internal sealed class SetupCommand : KeymanCommand
     private readonly Option<string> _appId = new("--appid", "-a") { Description = "The Okta AWS app (0oa…/272, or its link); default: pick from the apps Okta shows you" };
     private readonly Option<string> _role = new("--role", "-ro") { Description = "The role of the app (its name or ARN); default: pick from the menu" };
     private readonly Option<string> _bedrockRole = new("--bedrock-role") { Description = "The Bedrock role ARN DevOps gave you ('none': no role chain)", HelpName = "ARN" };
-    private readonly Option<string> _region = new("--region", "-re") { Description = "AWS region (default: the Keyman config's, else us-east-1)" };
+    private readonly Option<string> _region = CommonOptions.Region("AWS region (default: the Keyman config's, else us-east-1)");
     private readonly Option<string> _style = new("--profile-style") { Description = "chain: role_arn + source_profile, as the how-to (default); credential-process: the source profile runs keyman" };
-    private readonly Option<string> _profile = new("--profile") { Description = $"The AWS profile with the Bedrock role (default: {SetupAnswers.DefaultBedrockProfile})" };
+    private readonly Option<string> _profile = CommonOptions.Profile($"The AWS profile with the Bedrock role (default: {SetupAnswers.DefaultBedrockProfile})");
     private readonly Option<string> _sourceProfile = new("--source-profile") { Description = $"The profile it chains on (default: {SetupAnswers.DefaultChainSource}; with credential-process: {SetupAnswers.DefaultProcessSource})" };
     private readonly Option<string> _config = new("--config", "-c") { Description = "Keyman config file (default: ~/.config/aws_okta_keyman.yml)" };
     private readonly Option<bool> _yes = new("--yes", "-y") { Description = "Write the changes without asking" };
     private readonly Option<bool> _nonInteractive = new("--non-interactive") { Description = "Ask nothing but the password and MFA: answers from the flags (or the files as they are); for bootstrap scripts" };
-    private readonly Option<bool> _json = new("--json") { Description = "The result as JSON on stdout (files written, checks, Claude's answer); the diff goes to stderr" };
-    private readonly Option<bool> _debug = new("--debug", "-D") { Description = "Detailed log lines (secrets stay redacted)" };
+    private readonly Option<bool> _json = CommonOptions.Json("The result as JSON on stdout (files written, checks, Claude's answer); the diff goes to stderr");
+    private readonly Option<bool> _debug = CommonOptions.Debug();
 
     private SetupCommand(CliHost host)
         : base(new Command("setup", "Set Keyman up from nothing to a Claude answer: Okta org and username, the AWS app and role, both config files, a check; 'setup claude-code' for Claude Code"), host)
