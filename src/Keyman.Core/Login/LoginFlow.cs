@@ -196,8 +196,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var region = config.EffectiveRegion;
         log.Info($"Starting AWS session for {region}");
         var sts = new StsClient(env, log, context.Time, context.Http);
-        var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken,
-            async ct => (await GetAssertionAsync(_authenticator!, _baseUrl!, _app!.AppId, ct)).Assertion);
+        var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken);
         var issuedAt = context.Time.GetUtcNow();
 
         var chainTo = _app?.AssumeRoleArn ?? config.AssumeRoleArn;
