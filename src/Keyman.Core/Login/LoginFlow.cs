@@ -513,7 +513,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     }
 
     private void LogApp(AccountEntry app) =>
-        LogApp(app);
+        context.Log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
 
     /// <summary>A flag with its value as typed in a shell: "--role team/Admin", "--account 'Sandbox Dev'".</summary>
     private static string Flag(string name, string value) =>
