@@ -108,6 +108,13 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
 
         await SignInAsync(config, async ct => (await AllAppsAsync(config, ct))[0], cancellationToken);
         var apps = await AllAppsAsync(config, cancellationToken);
+        var accountFilter = config.Account;
+        if (accountFilter is not null && apps.FirstOrDefault(a => a.Name != a.AppId && string.Equals(a.Name, accountFilter, StringComparison.OrdinalIgnoreCase)) is { } named)
+        {
+            // --account names an entry of the config's accounts list (an Okta app): that app's roles, all of them.
+            (apps, accountFilter) = ([named], null);
+        }
+
         var plan = new AllProfilesPlan(template);
         KeymanException? noMatch = null;
         foreach (var app in apps)
@@ -117,7 +124,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             {
                 var (assertion, formAction) = await GetAssertionAsync(_authenticator!, _baseUrl!, app.AppId, cancellationToken);
                 var names = await AccountNamesAsync(assertion, formAction, evenForOneAccount: true, cancellationToken);
-                plan.Add(assertion, RoleSelection.Filter(assertion.Roles, config.Account, config.Role, names), names);
+                plan.Add(assertion, RoleSelection.Filter(assertion.Roles, accountFilter, config.Role, names), names);
             }
             catch (KeymanException e) when (e.ExitCode == ExitCodes.NoMatchingRole && apps.Count > 1)
             {
