@@ -10,44 +10,42 @@ public sealed record PlannedProfile(string Profile, AwsRole Role, SamlAssertion 
 /// <summary>A profile written, with the credentials STS gave its role.</summary>
 public sealed record WrittenProfile(string Profile, AwsRole Role, AwsCredentials Credentials);
 
-/// <summary>A profile not written (or an app that gave no roles): what it was for and why, as the user is told.</summary>
-public sealed record RefusedProfile(string Profile, string For, string Reason, int ExitCode);
+/// <summary>A profile not written (or an app that gave no roles): its role (none for an app) and why, as the user is told.</summary>
+public sealed record RefusedProfile(string Profile, string? RoleArn, string Reason, int ExitCode)
+{
+    public override string ToString() => RoleArn is null ? $"{Profile}: {Reason}" : $"{Profile} ({RoleArn}): {Reason}";
+}
 
 /// <summary>
-/// The profiles of every role of the app(s), named by a <see cref="ProfileNameTemplate"/>. A role offered by two apps
-/// is planned once; two roles that the template gives one name are refused before anything is asked of STS.
+/// The profiles of every role of the app(s), named by a <see cref="ProfileNameTemplate"/> once every app is in (an
+/// account's alias learnt from one app names its roles from every app). A role offered by two apps is planned once;
+/// two roles that the template gives one name are refused before anything is asked of STS.
 /// </summary>
 public sealed class AllProfilesPlan(ProfileNameTemplate template)
 {
-    private readonly List<PlannedProfile> _profiles = [];
+    private readonly List<(AwsRole Role, SamlAssertion Assertion)> _roles = [];
+    private readonly Dictionary<string, string> _accountNames = new(StringComparer.Ordinal);
     private readonly List<RefusedProfile> _refused = [];
-
-    public IReadOnlyList<PlannedProfile> Profiles => _profiles;
 
     /// <summary>Apps that gave no roles: they are reported with the refused profiles.</summary>
     public IReadOnlyList<RefusedProfile> Refused => _refused;
 
-    /// <exception cref="KeymanException">ExitCodes.Usage when the template gives two roles the same name.</exception>
+    public int RoleCount => _roles.Count;
+
+    /// <param name="accountNames">Account ID -> alias, as AWS's sign-in page showed them for this assertion.</param>
     public void Add(SamlAssertion assertion, IEnumerable<AwsRole> roles, IReadOnlyDictionary<string, string> accountNames)
     {
         ArgumentNullException.ThrowIfNull(assertion);
         ArgumentNullException.ThrowIfNull(roles);
-        foreach (var role in roles)
+        ArgumentNullException.ThrowIfNull(accountNames);
+        foreach (var (id, name) in accountNames)
         {
-            if (_profiles.Any(p => p.Role.RoleArn == role.RoleArn))
-            {
-                continue; // the same role through another app: one profile is enough
-            }
+            _accountNames.TryAdd(id, name);
+        }
 
-            var name = template.Render(role, accountNames);
-            if (_profiles.FirstOrDefault(p => string.Equals(p.Profile, name, StringComparison.Ordinal)) is { } taken)
-            {
-                throw new KeymanException(ExitCodes.Usage,
-                    $"--profile-template '{template.Text}' names both {taken.Role.RoleArn} and {role.RoleArn} \"{name}\"",
-                    "Add {account_id} to the template (aliases of two accounts may read alike), e.g. --profile-template '{account_id}-{role}'.");
-            }
-
-            _profiles.Add(new PlannedProfile(name, role, assertion));
+        foreach (var role in roles.Where(r => !_roles.Any(p => p.Role.RoleArn == r.RoleArn)))
+        {
+            _roles.Add((role, assertion)); // a role already planned through another app needs one profile only
         }
     }
 
@@ -55,7 +53,28 @@ public sealed class AllProfilesPlan(ProfileNameTemplate template)
     public void AddUnusableApp(string appId, KeymanException reason)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        _refused.Add(new RefusedProfile($"(app {appId})", $"app {appId}", reason.Message, reason.ExitCode));
+        _refused.Add(new RefusedProfile($"app {appId}", null, reason.Message, reason.ExitCode));
+    }
+
+    /// <summary>Each role with its profile name, in the order the apps and their roles came.</summary>
+    /// <exception cref="KeymanException">ExitCodes.Usage when the template gives two roles the same name.</exception>
+    public IReadOnlyList<PlannedProfile> NameProfiles()
+    {
+        var profiles = new List<PlannedProfile>(_roles.Count);
+        foreach (var (role, assertion) in _roles)
+        {
+            var name = template.Render(role, _accountNames);
+            if (profiles.FirstOrDefault(p => string.Equals(p.Profile, name, StringComparison.Ordinal)) is { } taken)
+            {
+                throw new KeymanException(ExitCodes.Usage,
+                    $"--profile-template '{template.Text}' names both {taken.Role.RoleArn} and {role.RoleArn} \"{name}\"",
+                    "Add {account_id} to the template (aliases of two accounts may read alike), e.g. --profile-template '{account_id}-{role}'.");
+            }
+
+            profiles.Add(new PlannedProfile(name, role, assertion));
+        }
+
+        return profiles;
     }
 }
 
@@ -100,7 +119,7 @@ public sealed class AllProfiles(StsClient sts, ILog log)
     public async Task<AllProfilesResult> RunAsync(AllProfilesPlan plan, int durationSeconds, string region, string? credentialsPath, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(plan);
-        var planned = plan.Profiles;
+        var planned = plan.NameProfiles();
         var outcomes = new (IReadOnlyList<KeyValuePair<string, string>>? Values, AwsCredentials? Credentials, KeymanException? Error)[planned.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, MaxParallel), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, planned.Count), options, async (i, token) =>
@@ -135,7 +154,7 @@ public sealed class AllProfiles(StsClient sts, ILog log)
 
         foreach (var r in refused)
         {
-            log.Warning($"Not written: {r.Profile} ({r.For}): {r.Reason}");
+            log.Warning($"Not written: {r}");
         }
 
         if (sections.Count > 0 && credentialsPath is not null)

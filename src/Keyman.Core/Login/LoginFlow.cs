@@ -137,13 +137,13 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             }
         }
 
-        if (plan.Profiles.Count == 0 && noMatch is not null && plan.Refused.Count == 0)
+        if (plan.RoleCount == 0 && noMatch is not null && plan.Refused.Count == 0)
         {
             throw noMatch;
         }
 
         var region = config.EffectiveRegion;
-        log.Info($"Starting AWS sessions for {region}: {plan.Profiles.Count} role{(plan.Profiles.Count == 1 ? "" : "s")}");
+        log.Info($"Starting AWS sessions for {region}: {plan.RoleCount} role{(plan.RoleCount == 1 ? "" : "s")}");
         var sts = new StsClient(context.Environment, log, context.Time, context.Http);
         var result = await new AllProfiles(sts, log).RunAsync(plan, config.EffectiveDuration, region, CredentialsFile.ResolvePath(context.Environment), cancellationToken);
         var zone = context.Time.LocalTimeZone;

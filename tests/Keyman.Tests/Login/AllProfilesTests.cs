@@ -95,7 +95,7 @@ public sealed class AllProfilesTests : IDisposable
         Assert.Equal(4, result.Written.Count);
         Assert.Equal(["acme-prod-ReadOnly", $"{Account2}-Deployer"], result.Refused.Select(r => r.Profile));
         var denied = result.Refused[0];
-        Assert.Equal(RoleArns[1], denied.For);
+        Assert.Equal(RoleArns[1], denied.RoleArn);
         Assert.Equal(ExitCodes.StsRefused, denied.ExitCode);
         Assert.Contains("AWS refused role", denied.Reason, StringComparison.Ordinal);
         Assert.Contains(("WARNING", $"Not written: acme-prod-ReadOnly ({RoleArns[1]}): {denied.Reason}"), log.Lines);
@@ -150,7 +150,7 @@ public sealed class AllProfilesTests : IDisposable
     {
         var assertion = Assertion($"arn:aws:iam::{Account1}:role/a/Dev", $"arn:aws:iam::{Account1}:role/a-Dev");
 
-        var ex = Assert.Throws<KeymanException>(() => Plan(assertion));
+        var ex = Assert.Throws<KeymanException>(() => Plan(assertion).NameProfiles());
 
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
         Assert.Contains("\"acme-prod-a-Dev\"", ex.Message, StringComparison.Ordinal);
@@ -158,19 +158,23 @@ public sealed class AllProfilesTests : IDisposable
     }
 
     [Fact]
-    public void A_role_two_apps_offer_is_planned_once_and_an_app_without_roles_is_reported()
+    public void A_role_two_apps_offer_is_planned_once_an_alias_from_one_app_names_the_others_and_an_app_without_roles_is_reported()
     {
-        var plan = new AllProfilesPlan(ProfileNameTemplate.Parse("{account_id}-{role}"));
-        var first = Assertion(RoleArns[0], RoleArns[3]);
-        plan.Add(first, first.Roles, Aliases);
-        var second = Assertion(RoleArns[3], RoleArns[4]);
+        var plan = new AllProfilesPlan(ProfileNameTemplate.Parse(ProfileNameTemplate.Default));
+        var first = Assertion(RoleArns[0]);
+        plan.Add(first, first.Roles, new Dictionary<string, string>()); // one role: AWS's page shows no names
+        var second = Assertion(RoleArns[0], RoleArns[1], RoleArns[4]);
         plan.Add(second, second.Roles, Aliases);
         plan.AddUnusableApp("0oaEMPTY/272", new KeymanException(ExitCodes.Saml, "The SAML assertion holds no AWS role"));
 
-        Assert.Equal([$"{Account1}-Admin", $"{Account2}-Admin", $"{Account2}-Deployer"], plan.Profiles.Select(p => p.Profile));
-        Assert.Same(second, plan.Profiles[2].Assertion);
+        var profiles = plan.NameProfiles();
+        Assert.Equal(["acme-prod-Admin", "acme-prod-ReadOnly", $"{Account2}-Deployer"], profiles.Select(p => p.Profile));
+        Assert.Same(first, profiles[0].Assertion);
+        Assert.Same(second, profiles[2].Assertion);
         var app = Assert.Single(plan.Refused);
-        Assert.Equal("app 0oaEMPTY/272", app.For);
+        Assert.Equal("app 0oaEMPTY/272", app.Profile);
+        Assert.Null(app.RoleArn);
+        Assert.Equal("app 0oaEMPTY/272: The SAML assertion holds no AWS role", app.ToString());
         Assert.Equal(ExitCodes.Saml, app.ExitCode);
     }
 

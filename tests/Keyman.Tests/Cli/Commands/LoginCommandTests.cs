@@ -237,4 +237,24 @@ public sealed class LoginCommandTests
         var error = Assert.Single(cli.ErrorLines);
         Assert.Contains("1 of 4 profiles were not written: sandbox-dev-ReadOnly", error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task AllProfilesWithoutAnAppGoesThroughEveryAppOktaShowsAndReportsOneWithoutRoles()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com");
+
+        var code = await cli.RunAsync(["--all-profiles"], CliTestHost.Password + "\n");
+
+        // The roles of AWS Dev, Multi-Account and Role-First, each once, the Developer of the one-role app named by the
+        // alias another app's page showed; AWS Without Roles holds no role, so it counts as not written.
+        Assert.Equal(ExitCodes.SomeProfilesRefused, code);
+        foreach (var name in MultiAccountProfiles)
+        {
+            Assert.NotNull(cli.Profile(name));
+        }
+
+        Assert.Equal(4, File.ReadAllLines(cli.CredentialsPath).Count(l => l.StartsWith('[')));
+        Assert.Contains("(WARNING) Not written: app 0oa4noRoleAttrQr/272: ", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("1 of 5 profiles were not written: app 0oa4noRoleAttrQr/272", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+    }
 }
