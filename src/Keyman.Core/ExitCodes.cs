@@ -41,6 +41,9 @@ public static class ExitCodes
     public const int StsRefused = 22;
     public const int CredentialsFile = 23;
 
+    /// <summary>--all-profiles wrote some profiles, and STS refused (or Okta gave no roles for) others.</summary>
+    public const int SomeProfilesRefused = 24;
+
     // Bedrock / AWS profile
     public const int AwsProfileInvalid = 30;
     public const int AwsCredentialsMissing = 31;

@@ -33,14 +33,20 @@ public sealed partial class AccountAliases(HttpMessageHandler handler, IEnvironm
 
     /// <summary>
     /// ID -> name for the accounts of <paramref name="assertion"/>; empty when its roles are all in one account (no
-    /// request then) or when the page can't be had or read.
+    /// request then; with <paramref name="evenForOneAccount"/>, when it holds a single role, for which AWS's page
+    /// sends the browser straight to the console) or when the page can't be had or read.
     /// </summary>
     /// <param name="formAction">The SAML page's form action (AWS's ACS URL for the org's partition).</param>
-    public async Task<IReadOnlyDictionary<string, string>> LookUpAsync(SamlAssertion assertion, Uri? formAction, CancellationToken cancellationToken)
+    /// <param name="evenForOneAccount">Names are wanted for themselves (profile names), not only to tell accounts apart.</param>
+    public async Task<IReadOnlyDictionary<string, string>> LookUpAsync(SamlAssertion assertion, Uri? formAction, CancellationToken cancellationToken,
+        bool evenForOneAccount = false)
     {
         ArgumentNullException.ThrowIfNull(assertion);
         var empty = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (assertion.Roles.Select(r => r.AccountId).Distinct(StringComparer.Ordinal).Count() < 2)
+        var worthAsking = evenForOneAccount
+            ? assertion.Roles.Count > 1
+            : assertion.Roles.Select(r => r.AccountId).Distinct(StringComparer.Ordinal).Count() > 1;
+        if (!worthAsking)
         {
             return empty;
         }

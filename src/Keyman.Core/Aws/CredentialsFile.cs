@@ -138,6 +138,29 @@ public static class CredentialsFile
         IReadOnlyCollection<string>? remove = null, string what = What)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        ValidateSection(profile, values);
+        Rewrite(path, what, lockTimeout, original => ReplaceSection(original, profile, values, merge, remove));
+    }
+
+    /// <summary>
+    /// Replaces (or appends) every section of <paramref name="profiles"/> in one atomic write under one lock, so the
+    /// file never holds some of them without the others (<c>--all-profiles</c>).
+    /// </summary>
+    /// <exception cref="KeymanException">ExitCodes.CredentialsFile on any failure; the existing file is then untouched.</exception>
+    public static void WriteProfiles(string path, IReadOnlyList<KeyValuePair<string, IReadOnlyList<KeyValuePair<string, string>>>> profiles, TimeSpan? lockTimeout = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(profiles);
+        foreach (var (profile, values) in profiles)
+        {
+            ValidateSection(profile, values);
+        }
+
+        Rewrite(path, What, lockTimeout, original => profiles.Aggregate(original, (content, p) => ReplaceSection(content, p.Key, p.Value)));
+    }
+
+    private static void ValidateSection(string profile, IReadOnlyList<KeyValuePair<string, string>> values)
+    {
         ArgumentNullException.ThrowIfNull(values);
         ValidateProfile(profile);
         foreach (var (key, value) in values)
@@ -153,7 +176,11 @@ public static class CredentialsFile
                 throw new ArgumentException($"The value of '{key}' is null or spans lines", nameof(values));
             }
         }
+    }
 
+    /// <summary>Reads the file under its lock and replaces it atomically (0600) with <paramref name="change"/> of its bytes.</summary>
+    private static void Rewrite(string path, string what, TimeSpan? lockTimeout, Func<byte[], byte[]> change)
+    {
         var target = ResolveTarget(Path.GetFullPath(path));
         var directory = Path.GetDirectoryName(target) ?? ".";
         try
@@ -163,7 +190,7 @@ public static class CredentialsFile
             AtomicFile.EnsureDirectory(directory);
             using var fileLock = AcquireLock(target + ".lock", lockTimeout ?? DefaultLockTimeout);
             var original = RegularFile.ReadAllBytes(target, RegularFile.IniLimit, what, ExitCodes.CredentialsFile) ?? [];
-            AtomicFile.Replace(target, ReplaceSection(original, profile, values, merge, remove), secret: true);
+            AtomicFile.Replace(target, change(original), secret: true);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -55,6 +55,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     /// <summary>The app page a sign-in flow ended in (the device flow), used for the first assertion.</summary>
     private AppPage? _signedInPage;
     private AccountEntry? _app;
+    private IReadOnlyList<AccountEntry>? _allApps;
     private string? _roleArn;
 
     /// <summary>The AWS app the last <see cref="RunAsync"/> used (picked from the menu or named by the config).</summary>
@@ -73,6 +74,101 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     }
 
     public async Task<LoginResult> RunAsync(KeymanConfig config, CancellationToken cancellationToken)
+    {
+        var app = await SignInAsync(config, ct => ChooseAppAsync(config, _authenticator!, ct), cancellationToken);
+        app = _app = app ?? await ChooseAppAsync(config, _authenticator!, cancellationToken);
+        LogApp(app);
+
+        var (assertion, formAction) = await GetAssertionAsync(_authenticator!, _baseUrl!, app.AppId, cancellationToken);
+
+        // --account may name an entry of the config's accounts list (an Okta app) rather than an AWS account ID.
+        var accountFilter = config.Account is not null && string.Equals(app.Name, config.Account, StringComparison.OrdinalIgnoreCase) && app.Name != app.AppId
+            ? null
+            : config.Account;
+        var role = await ChooseRoleAsync(accountFilter, config.Role, assertion, formAction, cancellationToken);
+        _roleArn = role.RoleArn;
+        return await DeliverAsync(role, assertion, formAction, cancellationToken);
+    }
+
+    /// <summary>
+    /// <c>--all-profiles</c>: one sign-in, then for each app (appid, else every app of 'accounts', else every AWS app Okta
+    /// shows) one assertion and a profile for each of its roles (narrowed by --account / --role when given), named by
+    /// <paramref name="template"/>, all written in one go. Refused roles are logged, each with its reason.
+    /// </summary>
+    /// <exception cref="KeymanException">When a profile was not written (after the others were): ExitCodes.SomeProfilesRefused,
+    /// or the refusal's own code when none was.</exception>
+    public async Task<AllProfilesResult> RunAllProfilesAsync(KeymanConfig config, ProfileNameTemplate template, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(template);
+        var log = context.Log;
+        var ignored = new[] { (config.Reup == true, "reup"), (config.Command is not null, "command"), (config.Console == true, "console"), (config.Screen == true, "screen"), (config.AssumeRoleArn is not null, "assume_role_arn") }
+            .Where(x => x.Item1).Select(x => x.Item2).ToList();
+        if (ignored.Count > 0)
+        {
+            log.Warning($"--all-profiles writes each SAML role's own credentials to the credentials file; {string.Join(", ", ignored)} {(ignored.Count == 1 ? "is" : "are")} not applied.");
+        }
+
+        await SignInAsync(config, async ct => (await AllAppsAsync(config, ct))[0], cancellationToken);
+        var apps = await AllAppsAsync(config, cancellationToken);
+        var accountFilter = config.Account;
+        if (accountFilter is not null && apps.FirstOrDefault(a => a.Name != a.AppId && string.Equals(a.Name, accountFilter, StringComparison.OrdinalIgnoreCase)) is { } named)
+        {
+            // --account names an entry of the config's accounts list (an Okta app): that app's roles, all of them.
+            (apps, accountFilter) = ([named], null);
+        }
+
+        var plan = new AllProfilesPlan(template);
+        KeymanException? noMatch = null;
+        foreach (var app in apps)
+        {
+            LogApp(app);
+            try
+            {
+                var (assertion, formAction) = await GetAssertionAsync(_authenticator!, _baseUrl!, app.AppId, cancellationToken);
+                var names = await AccountNamesAsync(assertion, formAction, evenForOneAccount: true, cancellationToken);
+                plan.Add(assertion, RoleSelection.Filter(assertion.Roles, accountFilter, config.Role, names), names);
+            }
+            catch (KeymanException e) when (e.ExitCode == ExitCodes.NoMatchingRole && apps.Count > 1)
+            {
+                log.Debug($"App {app.AppId}: {e.Message}");
+                noMatch = e;
+            }
+            catch (KeymanException e) when (e.ExitCode == ExitCodes.Saml && apps.Count > 1)
+            {
+                plan.AddUnusableApp(app.AppId, e);
+            }
+        }
+
+        if (plan.RoleCount == 0 && noMatch is not null && plan.Refused.Count == 0)
+        {
+            throw noMatch;
+        }
+
+        var region = config.EffectiveRegion;
+        log.Info($"Starting AWS sessions for {region}: {plan.RoleCount} role{(plan.RoleCount == 1 ? "" : "s")}");
+        var sts = new StsClient(context.Environment, log, context.Time, context.Http);
+        var result = await new AllProfiles(sts, log).RunAsync(plan, config.EffectiveDuration, region, CredentialsFile.ResolvePath(context.Environment), cancellationToken);
+        var zone = context.Time.LocalTimeZone;
+        foreach (var written in result.Written)
+        {
+            var expires = TimeZoneInfo.ConvertTime(written.Credentials.Expiration, zone).ToString("yyyy-MM-dd HH:mm:sszzz", CultureInfo.InvariantCulture);
+            log.Info($"Profile \"{written.Profile}\": {written.Role.RoleArn}, expires {expires}");
+        }
+
+        if (result.Failure() is { } failure)
+        {
+            throw failure;
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The sign-in both logins share: Okta password + MFA, a still-active session or the device flow's tokens. Returns
+    /// the app when the sign-in had to start from one (device flow, Identity Engine), picked by <paramref name="pickApp"/>.
+    /// </summary>
+    private async Task<AccountEntry?> SignInAsync(KeymanConfig config, Func<CancellationToken, Task<AccountEntry>> pickApp, CancellationToken cancellationToken)
     {
         var log = context.Log;
         var env = context.Environment;
@@ -132,13 +228,13 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
                     "Set appid in the config (or pass --appid), e.g. 0oa1b2c3d4EXAMPLE/272, or list the apps under 'accounts'.");
             }
 
-            app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);
+            app = _app = await pickApp(cancellationToken);
             _deviceMode = true;
             log.Debug($"Sign-in flow for {OktaOrg.Display(baseUrl)}: {_device.Name}, for app {app.AppId}");
         }
         else if (_idx is not null && (config.AppId is not null || config.Accounts is { Count: > 0 }))
         {
-            app = _app = await ChooseAppAsync(config, _authenticator, cancellationToken);
+            app = _app = await pickApp(cancellationToken);
             _sessions.AppLink = app.AppId;
             log.Debug($"Sign-in flow for {OktaOrg.Display(baseUrl)}: {_idx.Name}, starting from app {app.AppId}");
         }
@@ -153,18 +249,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             _deviceMode = _signedInPage is not null;
         }
 
-        app = _app = app ?? await ChooseAppAsync(config, _authenticator, cancellationToken);
-        log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
-
-        var (assertion, formAction) = await GetAssertionAsync(_authenticator, baseUrl, app.AppId, cancellationToken);
-
-        // --account may name an entry of the config's accounts list (an Okta app) rather than an AWS account ID.
-        var accountFilter = config.Account is not null && string.Equals(app.Name, config.Account, StringComparison.OrdinalIgnoreCase) && app.Name != app.AppId
-            ? null
-            : config.Account;
-        var role = await ChooseRoleAsync(accountFilter, config.Role, assertion, formAction, cancellationToken);
-        _roleArn = role.RoleArn;
-        return await DeliverAsync(role, assertion, formAction, cancellationToken);
+        return app;
     }
 
     /// <summary>
@@ -199,8 +284,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         var region = config.EffectiveRegion;
         log.Info($"Starting AWS session for {region}");
         var sts = new StsClient(env, log, context.Time, context.Http);
-        var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken,
-            async ct => (await GetAssertionAsync(_authenticator!, _baseUrl!, _app!.AppId, ct)).Assertion);
+        var credentials = await sts.AssumeRoleWithSamlAsync(role, assertion, config.EffectiveDuration, region, cancellationToken);
         var issuedAt = context.Time.GetUtcNow();
 
         var chainTo = _app?.AssumeRoleArn ?? config.AssumeRoleArn;
@@ -282,27 +366,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
 
     private async Task<AccountEntry> ChooseAppAsync(KeymanConfig config, OktaAuthenticator authenticator, CancellationToken cancellationToken)
     {
-        if (config.AppId is not null)
-        {
-            return new AccountEntry(config.AppId, config.AppId);
-        }
-
-        IReadOnlyList<AccountEntry> choices;
-        if (config.Accounts is { Count: > 0 } accounts)
-        {
-            choices = accounts;
-        }
-        else
-        {
-            context.Log.Info("No app ID provided; select from available AWS accounts");
-            var links = await authenticator.GetAwsAppsAsync(cancellationToken);
-            choices = links.Select(l => new AccountEntry(l.Label, l.AppId)).ToList();
-            if (choices.Count == 0)
-            {
-                throw new KeymanException(ExitCodes.NoAwsApps, "Okta shows you no AWS app (amazon_aws)", "Ask your Okta admin to assign you the 'AWS Account Federation' app, or set 'appid' in the config.");
-            }
-        }
-
+        var choices = await AvailableAppsAsync(config, authenticator, "No app ID provided; select from available AWS accounts", cancellationToken);
         if (choices.Count == 1)
         {
             return choices[0];
@@ -320,6 +384,31 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             cancellationToken);
         context.Log.Info($"Next time: {Flag("--account", choices[index].Name)}");
         return choices[index];
+    }
+
+    /// <summary>Every app --all-profiles goes through (looked up once).</summary>
+    private async Task<IReadOnlyList<AccountEntry>> AllAppsAsync(KeymanConfig config, CancellationToken cancellationToken) =>
+        _allApps ??= await AvailableAppsAsync(config, _authenticator!, "No app ID provided; using every AWS app Okta shows you", cancellationToken);
+
+    /// <summary>appid; else the config's accounts; else the AWS apps Okta shows the user (after logging <paramref name="discovering"/>).</summary>
+    private async Task<IReadOnlyList<AccountEntry>> AvailableAppsAsync(KeymanConfig config, OktaAuthenticator authenticator, string discovering, CancellationToken cancellationToken)
+    {
+        if (config.AppId is not null)
+        {
+            return [new AccountEntry(config.AppId, config.AppId)];
+        }
+
+        if (config.Accounts is { Count: > 0 } accounts)
+        {
+            return accounts;
+        }
+
+        context.Log.Info(discovering);
+        var links = await authenticator.GetAwsAppsAsync(cancellationToken);
+        var apps = links.Select(l => new AccountEntry(l.Label, l.AppId)).ToList();
+        return apps.Count > 0
+            ? apps
+            : throw new KeymanException(ExitCodes.NoAwsApps, "Okta shows you no AWS app (amazon_aws)", "Ask your Okta admin to assign you the 'AWS Account Federation' app, or set 'appid' in the config.");
     }
 
     private async Task<(SamlAssertion Assertion, Uri? FormAction)> GetAssertionAsync(OktaAuthenticator authenticator, Uri baseUrl, string appId, CancellationToken cancellationToken)
@@ -403,11 +492,7 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             return roles[0];
         }
 
-        IReadOnlyDictionary<string, string> names;
-        using (var handler = context.Http.CreateHandler(AccountAliases.RetryPolicy, context.Log, context.Time, HttpTarget.Aws))
-        {
-            names = await new AccountAliases(handler, context.Environment, context.Log).LookUpAsync(assertion, formAction, cancellationToken);
-        }
+        var names = await AccountNamesAsync(assertion, formAction, evenForOneAccount: false, cancellationToken);
 
         roles = RoleSelection.Filter(assertion.Roles, account, role, names);
         if (roles.Count == 1)
@@ -430,6 +515,15 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
         context.Log.Info($"Next time: {skip}");
         return chosen;
     }
+
+    private async Task<IReadOnlyDictionary<string, string>> AccountNamesAsync(SamlAssertion assertion, Uri? formAction, bool evenForOneAccount, CancellationToken cancellationToken)
+    {
+        using var handler = context.Http.CreateHandler(AccountAliases.RetryPolicy, context.Log, context.Time, HttpTarget.Aws);
+        return await new AccountAliases(handler, context.Environment, context.Log).LookUpAsync(assertion, formAction, cancellationToken, evenForOneAccount);
+    }
+
+    private void LogApp(AccountEntry app) =>
+        context.Log.Info(app.Name == app.AppId ? $"Using account: {app.AppId}" : $"Using account: {app.Name} / {app.AppId}");
 
     /// <summary>A flag with its value as typed in a shell: "--role team/Admin", "--account 'Sandbox Dev'".</summary>
     private static string Flag(string name, string value) =>

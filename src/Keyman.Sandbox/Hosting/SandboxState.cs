@@ -32,9 +32,6 @@ public sealed class SandboxState(ScenarioDocument scenario, SandboxClock clock, 
     /// <summary>Issued SAML responses keyed by SHA-256 (hex) of their XML, so any edit makes them "forged".</summary>
     public Dictionary<string, IssuedAssertion> Assertions { get; } = [];
 
-    /// <summary>Response ids of assertions STS has accepted once; a replay is refused.</summary>
-    public HashSet<string> RedeemedAssertions { get; } = [];
-
     public Dictionary<string, IssuedCredentials> Credentials { get; } = [];
 
     public List<OutboxMessage> Outbox { get; } = [];

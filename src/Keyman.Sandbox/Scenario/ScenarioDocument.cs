@@ -263,6 +263,9 @@ public sealed class ScenarioRole
 
     /// <summary>Role ARNs this role may sts:AssumeRole into (role chaining).</summary>
     public List<string> CanAssume { get; set; } = [];
+
+    /// <summary>False when the role's trust policy does not let the SAML provider in: STS then refuses AssumeRoleWithSAML.</summary>
+    public bool TrustsSaml { get; set; } = true;
 }
 
 [JsonSourceGenerationOptions(

@@ -125,23 +125,27 @@ internal static partial class StsEndpoints
                 return Error(400, "Sender", "InvalidIdentityToken", "Response signature invalid");
             }
 
-            if (state.Now > assertion.IssuedAt.AddSeconds(state.Settings.AssertionLifetimeSeconds))
+            // Real STS has two clocks for an assertion: five minutes from its issue (gimme-aws-creds #251), and its own
+            // NotOnOrAfter when the IdP set a shorter one (saml2aws #759: "Response has expired").
+            if (state.Now > assertion.IssuedAt.AddMinutes(5))
             {
                 return Error(400, "Sender", "ExpiredTokenException", "Token must be redeemed within 5 minutes of issuance");
             }
 
-            if (!assertion.Roles.Any(r => r.RoleArn == roleArn && r.PrincipalArn == principalArn))
+            if (state.Now > assertion.IssuedAt.AddSeconds(state.Settings.AssertionLifetimeSeconds))
+            {
+                return Error(400, "Sender", "ExpiredTokenException", "Response has expired");
+            }
+
+            // The pair must be in the assertion, and the role's trust policy must let the SAML provider in.
+            if (!assertion.Roles.Any(r => r.RoleArn == roleArn && r.PrincipalArn == principalArn)
+                || state.Scenario.FindRole(roleArn) is { TrustsSaml: false })
             {
                 return Error(403, "Sender", "AccessDenied", "Not authorized to perform sts:AssumeRoleWithSAML");
             }
 
-            // A bearer assertion is good for one accepted request (SAML 2.0 profiles 4.1.4.5): a second call with it,
-            // even one that asks for another duration, needs a fresh assertion from the IdP.
-            if (!state.RedeemedAssertions.Add(assertion.ResponseId))
-            {
-                return Error(400, "Sender", "InvalidIdentityToken", "SAML assertion has already been used");
-            }
-
+            // No one-time use: within those clocks STS takes the same assertion again, for another role or the same one,
+            // and concurrently (okta-aws-cli --all-profiles, gimme-aws-creds, saml2aws --cache-saml; see the README).
             if (ParseDuration(parameters, out var duration) is { } invalid)
             {
                 return invalid;

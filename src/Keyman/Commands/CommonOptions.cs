@@ -23,7 +23,7 @@ internal static class CommonOptions
         ["--org"] = Okta, ["--username"] = Okta, ["--appid"] = Okta, ["--oktapreview"] = Okta, ["--factor"] = Okta,
         ["--duo-factor"] = Okta, ["--device"] = Okta, ["--oidc-client-id"] = Okta,
         ["--profile"] = Aws, ["--region"] = Aws, ["--account"] = Aws, ["--role"] = Aws, ["--duration"] = Aws,
-        ["--assume-role"] = Aws,
+        ["--assume-role"] = Aws, ["--all-profiles"] = Aws, ["--profile-template"] = Aws,
         ["--reup"] = Sessions, ["--refresh-before"] = Sessions, ["--password-cache"] = Sessions, ["--password-reset"] = Sessions,
         ["--screen"] = Output, ["--console"] = Output, ["--open"] = Output, ["--command"] = Output, ["--json"] = Output,
         ["--quiet"] = Output, ["--debug"] = Output, ["--verbose"] = Output, ["--plain"] = Output,

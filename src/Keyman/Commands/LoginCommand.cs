@@ -35,6 +35,18 @@ internal sealed class LoginCommand(RootCommand root, CliHost host) : LoginFlowCo
         }
 
         using var flow = new LoginFlow(context);
+        if (parse.GetValue(Options.AllProfiles))
+        {
+            await flow.RunAllProfilesAsync(config, ProfileNameTemplate.Parse(parse.GetValue(Options.ProfileTemplate)), cancellationToken);
+            log.Info("All done! \U0001F44D");
+            return ExitCodes.Success;
+        }
+
+        if (parse.GetValue(Options.ProfileTemplate) is not null)
+        {
+            throw new KeymanException(ExitCodes.Usage, "--profile-template names the profiles of --all-profiles", "Add --all-profiles, or name the one profile with -n/--name.");
+        }
+
         var result = await flow.RunAsync(config, cancellationToken);
         if (config.Screen == true)
         {

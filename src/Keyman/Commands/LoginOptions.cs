@@ -36,11 +36,18 @@ internal sealed class LoginOptions
 
     public Option<bool> Quiet { get; } = CommonOptions.Quiet();
 
+    public Option<bool> AllProfiles { get; } = new("--all-profiles")
+    {
+        Description = "Write a profile for every role of the app(s), one STS call per role from the same SAML assertion",
+    };
+
+    public Option<string> ProfileTemplate { get; } = CreateProfileTemplate();
+
     /// <summary>Every option of the login, in aws_okta_keyman's order of <c>--help</c>.</summary>
     public IEnumerable<Option> All => Ordered(_byKey.Keys, after: new()
     {
         ["debug"] = [Quiet],
-        ["name"] = [Config, WritePath],
+        ["name"] = [Config, WritePath, AllProfiles, ProfileTemplate],
         ["console"] = [Update],
         ["assume_role_arn"] = [Open],
     });
@@ -68,6 +75,23 @@ internal sealed class LoginOptions
         }
 
         return config;
+    }
+
+    private static Option<string> CreateProfileTemplate()
+    {
+        var option = new Option<string>("--profile-template")
+        {
+            Description = $"With --all-profiles: the profile names, from {{account}} (alias, else ID), {{account_id}} and {{role}} (default {Keyman.Core.Login.ProfileNameTemplate.Default})",
+            HelpName = "template",
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens is [var token] && Keyman.Core.Login.ProfileNameTemplate.Problem(token.Value) is { } problem)
+            {
+                result.AddError($"--profile-template '{token.Value}' {problem}");
+            }
+        });
+        return option;
     }
 
     private IEnumerable<Option> Ordered(IEnumerable<ConfigKey> keys, Dictionary<string, Option[]> after)

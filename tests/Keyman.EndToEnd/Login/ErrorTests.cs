@@ -124,7 +124,8 @@ public sealed class ErrorTests
         var run = await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("(WARNING) Error assuming session with duration 7200. Retrying with 3600.", run.StdErr);
-        // STS took the first assertion with the refused call; the retry went with a fresh one from Okta.
+        // STS takes an assertion again after refusing a call: the retry sends the same one, with no second trip to Okta.
+        Assert.Single(run.StdErr.Split('\n'), l => l.Contains("Getting SAML Assertion", StringComparison.Ordinal));
         var sts = (await world.RequestsAsync("sts")).Where(e => e.GetProperty("action").GetString() == "AssumeRoleWithSAML").Select(e => e.GetProperty("status").GetInt32());
         Assert.Equal([400, 200], sts);
         var expires = DateTimeOffset.Parse(world.Profile("default")!["x_security_token_expires"], System.Globalization.CultureInfo.InvariantCulture);

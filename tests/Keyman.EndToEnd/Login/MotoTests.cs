@@ -81,6 +81,40 @@ public sealed class MotoTests : IAsyncLifetime
         Assert.StartsWith("arn:aws:sts::123456789012:assumed-role/MotoDeveloper/", identity.StdOut.Trim());
     }
 
+    [Fact]
+    public async Task AllProfilesOverTwoAppsWorksWithMotoAsTheStsEndpoint()
+    {
+        // moto reads one Role value per assertion, so two apps of one role each: two assertions, two profiles.
+        const string ReadOnlyApp = "0oa9motoReadOnly/272";
+        const string ReadOnlyArn = "arn:aws:iam::123456789012:role/MotoReadOnly";
+        var scenario = ScenarioDocument.LoadDefault();
+        foreach (var (app, role) in new[] { (MotoApp, RoleArn), (ReadOnlyApp, ReadOnlyArn) })
+        {
+            scenario.Apps.Add(new ScenarioApp
+            {
+                AppId = app,
+                Label = app,
+                RoleOrder = "role,provider",
+                Roles = [new ScenarioRolePair { RoleArn = role, PrincipalArn = "arn:aws:iam::123456789012:saml-provider/Okta" }],
+                Users = ["nomfa@example.com"],
+            });
+        }
+
+        await using var world = await World.StartAsync(scenario);
+        world.WithConfig("username: nomfa@example.com", "accounts:", "  - name: Moto", $"    appid: {MotoApp}", "  - name: MotoRead", $"    appid: {ReadOnlyApp}");
+        world.Env["AWS_ENDPOINT_URL_STS"] = _motoUrl;
+
+        var run = await world.RunAsync(["--all-profiles"], Answer.With(Answer.PasswordPrompt, World.Password));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var env = new Dictionary<string, string>(world.Env) { ["AWS_SHARED_CREDENTIALS_FILE"] = world.CredentialsPath };
+        foreach (var (profile, role) in new[] { ("123456789012-MotoDeveloper", "MotoDeveloper"), ("123456789012-MotoReadOnly", "MotoReadOnly") })
+        {
+            var identity = await Aws.RunAsync(env, "sts", "get-caller-identity", "--profile", profile, "--endpoint-url", _motoUrl, "--query", "Arn", "--output", "text");
+            Assert.StartsWith($"arn:aws:sts::123456789012:assumed-role/{role}/", identity.StdOut.Trim());
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

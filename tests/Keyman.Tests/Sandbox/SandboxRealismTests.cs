@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 
 namespace Keyman.Tests.Sandbox;
 
-/// <summary>Where the sandbox was made to answer like the real Okta and STS do (headers, cookies, one-time assertions, TLS).</summary>
+/// <summary>Where the sandbox was made to answer like the real Okta and STS do (headers, cookies, reusable assertions, TLS).</summary>
 public sealed partial class SandboxRealismTests : SandboxTestBase
 {
     private const string DeveloperRole = "arn:aws:iam::111111111111:role/Developer";
@@ -76,20 +76,36 @@ public sealed partial class SandboxRealismTests : SandboxTestBase
     }
 
     [Fact]
-    public async Task An_assertion_is_taken_once_even_by_a_refused_call_and_issued_key_ids_look_real()
+    public async Task One_assertion_serves_every_role_and_the_same_role_again_until_five_minutes_after_its_issue()
     {
-        var sid = await SessionFor();
-        var saml = await SamlFor(sid, "0oa1dev2AbCdEfGh/272");
+        // As real STS does for okta-aws-cli --all-profiles, gimme-aws-creds and saml2aws --cache-saml (sandbox README, STS).
+        var saml = await SamlFor(await SessionFor(), "0oa2multiAcctXyZ/137");
         var (refused, _) = await Sts(SamlForm(saml, duration: 899));
         Assert.Equal(HttpStatusCode.BadRequest, refused);
 
-        var (replayed, xml) = await Sts(SamlForm(saml));
-        Assert.Equal(HttpStatusCode.BadRequest, replayed);
-        Assert.Equal("InvalidIdentityToken", StsValue(xml, "Code"));
+        // The refused call spent nothing: the same assertion works for the same role, twice, with new keys each time.
+        var first = await AssumeWithSaml(DeveloperRole, DevProvider, saml);
+        var again = await AssumeWithSaml(DeveloperRole, DevProvider, saml);
+        Assert.Matches(KeyIdPattern(), first.AccessKeyId);
+        Assert.NotEqual(first.AccessKeyId, again.AccessKeyId);
 
-        // A fresh assertion from Okta works.
-        var (akid, _, _) = await AssumeWithSaml(DeveloperRole, DevProvider, await SamlFor(sid, "0oa1dev2AbCdEfGh/272"));
-        Assert.Matches(KeyIdPattern(), akid);
+        // Every other role it names, all at once.
+        const string ProdProvider = "arn:aws:iam::222222222222:saml-provider/Okta";
+        string[][] others =
+        [
+            ["arn:aws:iam::111111111111:role/ReadOnly", DevProvider],
+            ["arn:aws:iam::222222222222:role/team/Admin", ProdProvider],
+            ["arn:aws:iam::222222222222:role/Deployer", ProdProvider],
+        ];
+        var keys = await Task.WhenAll(others.Select(r => AssumeWithSaml(r[0], r[1], saml)));
+        Assert.Equal(3, keys.Select(k => k.AccessKeyId).Distinct().Count());
+
+        // Five minutes after its issue STS stops taking it, whatever the role.
+        Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var (late, xml) = await Sts(SamlForm(saml));
+        Assert.Equal(HttpStatusCode.BadRequest, late);
+        Assert.Equal("ExpiredTokenException", StsValue(xml, "Code"));
+        Assert.Equal("Token must be redeemed within 5 minutes of issuance", StsValue(xml, "Message"));
     }
 
     [Fact]

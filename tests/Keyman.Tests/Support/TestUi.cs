@@ -11,13 +11,22 @@ public sealed class RecordingLog : ILog
 
     public string All => string.Join("\n", Lines.Select(l => $"({l.Level}) {l.Message}"));
 
-    public void Debug(string message) => Lines.Add(("DEBUG", message));
+    public void Debug(string message) => Add("DEBUG", message);
 
-    public void Info(string message) => Lines.Add(("INFO", message));
+    public void Info(string message) => Add("INFO", message);
 
-    public void Warning(string message) => Lines.Add(("WARNING", message));
+    public void Warning(string message) => Add("WARNING", message);
 
-    public void Error(string message) => Lines.Add(("ERROR", message));
+    public void Error(string message) => Add("ERROR", message);
+
+    // Code under test may log from several tasks at once (--all-profiles' STS calls).
+    private void Add(string level, string message)
+    {
+        lock (Lines)
+        {
+            Lines.Add((level, message));
+        }
+    }
 }
 
 /// <summary>Answers prompts from a queue, in order, and records what was asked.</summary>

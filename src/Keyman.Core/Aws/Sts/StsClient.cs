@@ -62,15 +62,13 @@ public sealed class StsClient
     /// <summary>The endpoint STS calls go to for <paramref name="region"/>: AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL, else regional.</summary>
     public Uri Endpoint(string region) => new AwsEndpoints(_environment).Configured(AwsEndpoints.Sts) ?? AwsEndpoints.DefaultSts(region);
 
-    /// <summary>Redeems a SAML assertion (no AWS credentials needed); a refused duration is retried once with 3600.</summary>
+    /// <summary>
+    /// Redeems a SAML assertion (no AWS credentials needed); a refused duration is retried once with 3600, with the same
+    /// assertion: STS takes one assertion for any number of calls within its five minutes (sandbox README, "STS").
+    /// </summary>
     /// <exception cref="KeymanException">StsRefused when STS refuses the assertion or role; Network when it cannot be reached.</exception>
-    /// <param name="freshAssertion">
-    /// Gets a new assertion from Okta for the retry with the fallback duration: STS takes an assertion once, even for
-    /// a call it then refuses. Without it the retry sends the same assertion again.
-    /// </param>
     public async Task<AwsCredentials> AssumeRoleWithSamlAsync(
-        AwsRole role, SamlAssertion assertion, int durationSeconds, string region, CancellationToken cancellationToken,
-        Func<CancellationToken, Task<SamlAssertion>>? freshAssertion = null)
+        AwsRole role, SamlAssertion assertion, int durationSeconds, string region, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(role);
         ArgumentNullException.ThrowIfNull(assertion);
@@ -91,11 +89,6 @@ public sealed class StsClient
         {
             _log.Debug($"STS: {service.ErrorCode}: {call.Redact(service.Message)}");
             _log.Warning($"Error assuming session with duration {durationSeconds}. Retrying with {FallbackDurationSeconds}.");
-        }
-
-        if (freshAssertion is not null)
-        {
-            assertion = await freshAssertion(cancellationToken).ConfigureAwait(false);
         }
 
         return await CallAsync(call, region, null, client => AssumeWithSamlAsync(client, role, assertion, FallbackDurationSeconds, cancellationToken), cancellationToken).ConfigureAwait(false);

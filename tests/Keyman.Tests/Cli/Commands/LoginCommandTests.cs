@@ -1,3 +1,5 @@
+using Keyman.Core;
+
 namespace Keyman.Tests.Cli.Commands;
 
 public sealed class LoginCommandTests
@@ -191,5 +193,109 @@ public sealed class LoginCommandTests
         Assert.True(exit == 0, cli.ToString());
         Assert.Contains("MFA Passcode:", cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain(code, cli.Error, StringComparison.Ordinal);
+    }
+
+    private const string MultiAccountApp = "0oa2multiAcctXyZ/137";
+
+    private static readonly string[] MultiAccountProfiles = ["sandbox-dev-Developer", "sandbox-dev-ReadOnly", "sandbox-prod-account-team-Admin", "sandbox-prod-account-Deployer"];
+
+    [Fact]
+    public async Task AllProfilesWritesAProfileForEveryRoleOfTheAppNamedByAliasAndRole()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+
+        var code = await cli.RunAsync(["--all-profiles"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        Assert.Equal(string.Empty, cli.Out);
+        foreach (var name in MultiAccountProfiles)
+        {
+            Assert.StartsWith("ASIA", cli.Profile(name)?["aws_access_key_id"], StringComparison.Ordinal);
+        }
+
+        Assert.Null(cli.Profile("default"));
+        Assert.Equal(4, MultiAccountProfiles.Select(n => cli.Profile(n)!["aws_access_key_id"]).Distinct().Count());
+        Assert.Contains("Profile \"sandbox-prod-account-team-Admin\": arn:aws:iam::222222222222:role/team/Admin, expires ", cli.Error, StringComparison.Ordinal);
+        Assert.Single(cli.Error.Split('\n'), l => l.Contains("Getting SAML Assertion", StringComparison.Ordinal));
+        Assert.Contains("All done!", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AllProfilesNamesFollowTheTemplateAndTheRoleFilter()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+
+        var code = await cli.RunAsync(["--all-profiles", "--profile-template", "okta.{account_id}.{role}", "--account", "sandbox-prod-account"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        Assert.NotNull(cli.Profile("okta.222222222222.team-Admin"));
+        Assert.NotNull(cli.Profile("okta.222222222222.Deployer"));
+        Assert.Null(cli.Profile("okta.111111111111.Developer"));
+    }
+
+    [Theory]
+    [InlineData("{account}", "lacks {role}")]
+    [InlineData("{acct}-{role}", "names {acct}")]
+    public async Task AWrongProfileTemplateIsAUsageErrorBeforeAnyPasswordIsAsked(string template, string problem)
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+
+        var code = await cli.RunAsync(["--all-profiles", "--profile-template", template]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(problem, cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Okta password", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AProfileTemplateWithoutAllProfilesIsAUsageError()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+
+        var code = await cli.RunAsync(["--profile-template", "{account}-{role}"]);
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains("--all-profiles", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ARoleStsRefusesIsListedWithItsReasonTheOthersAreWrittenAndTheExitCodeIs24()
+    {
+        var scenario = Keyman.Sandbox.Scenario.ScenarioDocument.LoadDefault();
+        scenario.FindRole("arn:aws:iam::111111111111:role/ReadOnly")!.TrustsSaml = false;
+        await using var cli = (await CliTestHost.WithSandboxAsync(new Keyman.Sandbox.Hosting.SandboxOptions { Scenario = scenario }))
+            .WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+
+        var code = await cli.RunAsync(["--all-profiles"], CliTestHost.Password + "\n");
+
+        Assert.Equal(ExitCodes.SomeProfilesRefused, code);
+        Assert.Null(cli.Profile("sandbox-dev-ReadOnly"));
+        Assert.NotNull(cli.Profile("sandbox-dev-Developer"));
+        Assert.NotNull(cli.Profile("sandbox-prod-account-team-Admin"));
+        Assert.NotNull(cli.Profile("sandbox-prod-account-Deployer"));
+        Assert.Contains("(WARNING) Not written: sandbox-dev-ReadOnly (arn:aws:iam::111111111111:role/ReadOnly): AWS refused role arn:aws:iam::111111111111:role/ReadOnly",
+            cli.Error, StringComparison.Ordinal);
+        var error = Assert.Single(cli.ErrorLines);
+        Assert.Contains("1 of 4 profiles were not written: sandbox-dev-ReadOnly", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AllProfilesWithoutAnAppGoesThroughEveryAppOktaShowsAndReportsOneWithoutRoles()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com");
+
+        var code = await cli.RunAsync(["--all-profiles"], CliTestHost.Password + "\n");
+
+        // The roles of AWS Dev, Multi-Account and Role-First, each once, the Developer of the one-role app named by the
+        // alias another app's page showed; AWS Without Roles holds no role, so it counts as not written.
+        Assert.Equal(ExitCodes.SomeProfilesRefused, code);
+        foreach (var name in MultiAccountProfiles)
+        {
+            Assert.NotNull(cli.Profile(name));
+        }
+
+        Assert.Equal(4, File.ReadAllLines(cli.CredentialsPath).Count(l => l.StartsWith('[')));
+        Assert.Contains("(WARNING) Not written: app 0oa4noRoleAttrQr/272: ", cli.Error, StringComparison.Ordinal);
+        Assert.Contains("1 of 5 profiles were not written: app 0oa4noRoleAttrQr/272", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
     }
 }
