@@ -25,9 +25,9 @@ public sealed class StatusCommandTests
         Assert.True(await cli.RunAsync("status") == 0, cli.ToString());
 
         var lines = cli.Out.Split('\n');
-        Assert.Matches(@"^Okta session of nomfa@example\.com at https?://127\.0\.0\.1:\d+: alive until \d\d:\d\d [+-]\d\d:\d\d \(in \d+ (min|h)", lines[0]);
-        Assert.Matches(@"^dev +credential_process cache +arn:aws:iam::111111111111:role/Developer +expires \d\d:\d\d [+-]\d\d:\d\d, in (59|60) min$", lines.Single(l => l.StartsWith("dev ", StringComparison.Ordinal)));
-        Assert.Matches(@"^work +credentials file +arn:aws:iam::111111111111:role/Developer +expires \d\d:\d\d [+-]\d\d:\d\d, in (59|60) min$", lines.Single(l => l.StartsWith("work ", StringComparison.Ordinal)));
+        Assert.Matches(@"^Okta session of nomfa@example\.com at https?://127\.0\.0\.1:\d+: alive until (\d{4}-\d\d-\d\d )?\d\d:\d\d [+-]\d\d:\d\d \(in \d+ (min|h)", lines[0]);
+        Assert.Matches(@"^dev +credential_process cache +arn:aws:iam::111111111111:role/Developer +expires (\d{4}-\d\d-\d\d )?\d\d:\d\d [+-]\d\d:\d\d, in (59|60) min$", lines.Single(l => l.StartsWith("dev ", StringComparison.Ordinal)));
+        Assert.Matches(@"^work +credentials file +arn:aws:iam::111111111111:role/Developer +expires (\d{4}-\d\d-\d\d )?\d\d:\d\d [+-]\d\d:\d\d, in (59|60) min$", lines.Single(l => l.StartsWith("work ", StringComparison.Ordinal)));
         Assert.DoesNotContain(secretKey, cli.Out, StringComparison.Ordinal);
         Assert.DoesNotContain(cached, cli.Out, StringComparison.Ordinal);
 
