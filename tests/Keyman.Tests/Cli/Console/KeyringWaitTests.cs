@@ -23,9 +23,7 @@ public sealed class KeyringWaitTests
         using var daemon = KeyringDaemon.Start();
         var service = $"keyman-wait-{Guid.NewGuid():N}";
         await new Core.Secrets.Linux.SecretServiceStore(daemon.Address, canPrompt: false, new RecordingLog()).SetAsync(service, "alice", "s3cret");
-        var locked = daemon.Run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", "/org/freedesktop/secrets",
-            "org.freedesktop.Secret.Service.Lock", "array:objpath:/org/freedesktop/secrets/collection/login"]);
-        Assert.True(locked.ExitCode == 0, locked.Stderr);
+        daemon.LockLoginKeyring();
         var stderr = new StringWriter();
         var host = CliTestHost.Capture(stderr, errorIsTerminal, new Dictionary<string, string>
         {
