@@ -7,7 +7,9 @@
 # Native AOT compiles for the OS it runs on: Linux builds linux-x64 and, with a cross toolchain (clang, lld and an arm64
 # sysroot, e.g. Debian's gcc-aarch64-linux-gnu + libc6-dev-arm64-cross), linux-arm64; macOS builds osx-arm64 and osx-x64;
 # Windows builds win-x64. A platform this host cannot build is listed as skipped, with where to build it.
-# Usage: bash scripts/release.sh [RID...]   (default: all five; RIDS=host builds only this machine's)
+# Usage: bash scripts/release.sh [--list] [RID...]   (default: all five; RIDS=host builds only this machine's)
+#   --list  builds nothing: prints "build RID" for each platform this host would build and "skipped RID: why" (the
+#           same line a real run ends with) for each it cannot, then exits 0.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -19,7 +21,32 @@ case "$(uname -s)-$(uname -m)" in
   Darwin-arm64) host=osx-arm64 ;; Darwin-x86_64) host=osx-x64 ;;
   MINGW* | MSYS* | CYGWIN*) host=win-x64 ;; *) host=unknown ;;
 esac
+list=false
+if [ "${1:-}" = --list ]; then list=true; shift; fi
 if [ "$#" -gt 0 ]; then rids=("$@"); elif [ "${RIDS:-}" = host ]; then rids=("$host"); else rids=(linux-x64 linux-arm64 osx-arm64 osx-x64 win-x64); fi
+
+# Why this host cannot build $1 (nothing when it can).
+skip_reason() {
+  case "$1" in
+    "$host") ;;
+    linux-arm64)
+      if [ "$host" != linux-x64 ]; then echo "Native AOT builds it on Linux (arm64, or x64 with a cross toolchain); this host is $host"
+      elif ! command -v clang >/dev/null || ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+        echo "this linux-x64 host has no arm64 cross toolchain (install clang, lld, gcc-aarch64-linux-gnu and libc6-dev-arm64-cross)"
+      fi ;;
+    osx-x64 | osx-arm64) [ "$host" = osx-arm64 ] || [ "$host" = osx-x64 ] || echo "Native AOT builds it on macOS; this host is $host" ;;
+    win-x64) echo "Native AOT builds it on Windows; this host is $host" ;;
+    *) echo "Keyman does not release for it (one of: linux-x64 linux-arm64 osx-arm64 osx-x64 win-x64)" ;;
+  esac
+}
+
+if $list; then
+  for rid in "${rids[@]}"; do
+    reason=$(skip_reason "$rid")
+    if [ -n "$reason" ]; then echo "skipped $rid: $reason"; else echo "build $rid"; fi
+  done
+  exit 0
+fi
 
 # Build from a clean copy of the sources, so that the release never picks up (or disturbs) the working tree's obj/ folders.
 work=$(mktemp -d)
@@ -27,20 +54,11 @@ trap 'rm -rf "$work"' EXIT
 tar -C "$root" --exclude=bin --exclude=obj -cf - Directory.Build.props Directory.Packages.props global.json README.md src/Keyman src/Keyman.Core | tar -C "$work" -xf -
 rm -rf "$out" && mkdir -p "$out"
 
-can_build() {
-  case "$1" in
-    "$host") return 0 ;;
-    linux-arm64) [ "$host" = linux-x64 ] && command -v clang >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null ;;
-    osx-x64) [ "$host" = osx-arm64 ] ;; osx-arm64) [ "$host" = osx-x64 ] ;;
-    *) return 1 ;;
-  esac
-}
-
 built=() skipped=()
 for rid in "${rids[@]}"; do
-  if ! can_build "$rid"; then
-    case "$rid" in linux-*) where="Linux (linux-arm64 also on linux-x64 with a cross toolchain)" ;; osx-*) where="macOS" ;; win-*) where="Windows" ;; *) where="?" ;; esac
-    skipped+=("$rid: Native AOT builds it on $where; this host is $host")
+  reason=$(skip_reason "$rid")
+  if [ -n "$reason" ]; then
+    skipped+=("$rid: $reason")
     continue
   fi
   echo "release: building $rid (Native AOT)..."

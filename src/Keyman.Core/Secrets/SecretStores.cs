@@ -32,13 +32,14 @@ public static class SecretStores
         Delivery.CredentialProcessCache.Service,
     };
 
-    public static ISecretStore Open(IEnvironment environment, ILog log)
+    /// <param name="interaction">Where a keyring's unlock dialog shows its wait; null in tests that need no wait line.</param>
+    public static ISecretStore Open(IEnvironment environment, ILog log, IInteraction? interaction = null)
     {
-        var store = Choose(environment, log);
+        var store = Choose(environment, log, interaction);
         return store is NoSecretStore ? store : new IndexedSecretStore(store, () => SecretIndex.For(environment, log));
     }
 
-    private static ISecretStore Choose(IEnvironment environment, ILog log)
+    private static ISecretStore Choose(IEnvironment environment, ILog log, IInteraction? interaction)
     {
         var choice = environment.Get(Variable)?.Trim().ToLowerInvariant();
         switch (choice)
@@ -46,7 +47,7 @@ public static class SecretStores
             case null or "":
                 ISecretStore keychain = OperatingSystem.IsMacOS() ? new MacOSKeychainStore()
                     : OperatingSystem.IsWindows() ? new WindowsCredentialStore()
-                    : new SecretServiceStore(environment, log);
+                    : new SecretServiceStore(environment, log, interaction);
                 return new KeychainOrCacheFiles(keychain, () => CacheFolder.Resolve(environment),
                     () => CacheFolder.Display(CacheFolder.Resolve(environment), environment), ShortLived, log);
             case "keychain":
@@ -54,7 +55,7 @@ public static class SecretStores
             case "wincred":
                 return OperatingSystem.IsWindows() ? new WindowsCredentialStore() : throw WrongPlatform(choice, "Windows Credential Manager exists only on Windows");
             case "secret-service":
-                return OperatingSystem.IsWindows() ? throw WrongPlatform(choice, "the Secret Service is a Linux/BSD desktop service") : new SecretServiceStore(environment, log);
+                return OperatingSystem.IsWindows() ? throw WrongPlatform(choice, "the Secret Service is a Linux/BSD desktop service") : new SecretServiceStore(environment, log, interaction);
             case "file":
                 return EncryptedFileStore.Open(environment, log);
             case "none":

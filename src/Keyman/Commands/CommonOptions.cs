@@ -46,8 +46,8 @@ internal static class CommonOptions
     /// <summary>The <c>--help</c> section of <paramref name="option"/>, or null for the command's own options.</summary>
     public static string? Section(Option option) => SectionOf.GetValueOrDefault(Canonical(option));
 
-    /// <summary>-D/--debug, the same on every command.</summary>
-    public static Option<bool> Debug() => new("--debug", "-D") { Description = "Detailed log lines (secrets stay redacted)" };
+    /// <summary>-D/--debug, the same on every command (OptionSpellingTests checks that each one has it).</summary>
+    public static Option<bool> Debug(string description = "Detailed log lines (secrets stay redacted)") => new("--debug", "-D") { Description = description };
 
     /// <summary>-q/--quiet for the commands that log in: errors and what the user must act on only.</summary>
     public static Option<bool> Quiet() => new("--quiet", "-q")

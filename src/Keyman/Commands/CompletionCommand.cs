@@ -57,12 +57,18 @@ internal sealed class CompletionCommand : KeymanCommand
 
     private readonly Argument<string> _shell = new("shell") { Description = "bash, zsh, fish or powershell" };
 
+    // Taken as on every command; printing a fixed script logs nothing, so it changes nothing here.
+    private readonly Option<bool> _debug = CommonOptions.Debug("Accepted as on every command; the script is the same and nothing is logged");
+
     public CompletionCommand(CliHost host)
         : base(new Command("completion", "Print the tab-completion script for a shell (see README: Install)"), host)
     {
         _shell.AcceptOnlyFromAmong([.. Scripts.Keys]);
         Command.Arguments.Add(_shell);
+        Command.Options.Add(_debug);
     }
+
+    protected override Option<bool> Debug => _debug;
 
     protected override Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
     {

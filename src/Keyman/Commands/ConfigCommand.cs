@@ -11,10 +11,16 @@ namespace Keyman.Cli.Commands;
 internal sealed class ConfigCommand : KeymanCommand
 {
     private readonly Option<string> _path = new("--config", "-c") { Description = "Where to write (default: ~/.config/aws_okta_keyman.yml)" };
+    private readonly Option<bool> _debug = CommonOptions.Debug();
 
     public ConfigCommand(CliHost host)
-        : base(new Command("config", "Ask for your Okta org, username and AWS apps, and write the config file"), host) =>
+        : base(new Command("config", "Ask for your Okta org, username and AWS apps, and write the config file"), host)
+    {
         Command.Options.Add(_path);
+        Command.Options.Add(_debug);
+    }
+
+    protected override Option<bool> Debug => _debug;
 
     protected override async Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
     {

@@ -65,7 +65,7 @@ internal abstract class KeymanCommand
                 Browser = Host.Browser,
                 Time = Host.Time,
                 Version = KeymanCli.Version,
-                Secrets = UsesSecretStore ? Host.OpenSecrets(Host.Environment, log) : null,
+                Secrets = UsesSecretStore ? Host.OpenSecrets(Host.Environment, log, interaction) : null,
             };
             return await ExecuteAsync(parse, context, cancellationToken).ConfigureAwait(false);
         }

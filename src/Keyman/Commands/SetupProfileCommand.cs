@@ -14,6 +14,7 @@ internal sealed class SetupProfileCommand : KeymanCommand
     private readonly Option<string> _profile = CommonOptions.Profile("AWS profile name to write (the same as the NAME argument)");
     private readonly Option<string> _region = CommonOptions.Region("AWS region of the profile (default: the Keyman config's region, else us-east-1)");
     private readonly Option<string> _config = new("--config", "-c") { Description = "Keyman config file to pass on to credential-process (default: ~/.config/aws_okta_keyman.yml)" };
+    private readonly Option<bool> _debug = CommonOptions.Debug();
 
     public SetupProfileCommand(CliHost host)
         : base(new Command("setup-profile", "Write [profile NAME] with credential_process = keyman credential-process --profile NAME into the AWS config"), host)
@@ -32,7 +33,10 @@ internal sealed class SetupProfileCommand : KeymanCommand
             }
         });
         Command.Options.Add(_config);
+        Command.Options.Add(_debug);
     }
+
+    protected override Option<bool> Debug => _debug;
 
     protected override Task<int> ExecuteAsync(ParseResult parse, KeymanContext context, CancellationToken cancellationToken)
     {

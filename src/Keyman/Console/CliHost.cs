@@ -33,7 +33,7 @@ internal sealed class CliHost
     /// <summary>Prompts for credential-process: the terminal device, as its stdin and stdout belong to the calling SDK.</summary>
     public required Func<ConsoleInteraction> TerminalDevice { get; init; }
 
-    public Func<IEnvironment, ILog, ISecretStore?> OpenSecrets { get; init; } = SecretStoreFactory.Open;
+    public Func<IEnvironment, ILog, IInteraction, ISecretStore?> OpenSecrets { get; init; } = SecretStoreFactory.Open;
 
     public IBrowserOpener Browser { get; init; } = BrowserOpener.System;
 

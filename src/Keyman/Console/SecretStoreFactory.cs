@@ -7,11 +7,12 @@ namespace Keyman.Cli.Console;
 /// <summary>Opens the secret store KEYMAN_SECRET_STORE names (default: the OS keychain); a bad choice is reported when a secret is needed.</summary>
 internal static class SecretStoreFactory
 {
-    public static ISecretStore? Open(IEnvironment env, ILog log)
+    /// <param name="interaction">The command's prompts: a keyring's unlock dialog waits on its wait line.</param>
+    public static ISecretStore? Open(IEnvironment env, ILog log, IInteraction interaction)
     {
         try
         {
-            return SecretStores.Open(env, log);
+            return SecretStores.Open(env, log, interaction);
         }
         catch (KeymanException e)
         {

@@ -6,9 +6,63 @@ namespace Keyman.EndToEnd.Cli;
 /// <summary>
 /// scripts/release.sh for this machine's platform: the Native AOT archive and the dotnet tool package are what a user
 /// downloads; their checksums verify, the archive's binary runs under both names, and the tool installs from a local feed.
+/// The default five-platform list is checked with --list, which decides exactly as a real run does but builds nothing.
 /// </summary>
 public sealed class ReleaseScriptTests
 {
+    private static readonly string Script = Path.Combine(KeymanProcess.RepositoryRoot, "scripts", "release.sh");
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task TheDefaultListBuildsWhatThisHostCanAndNamesWhereTheRestAreBuilt(bool crossToolchain)
+    {
+        Assert.True(RuntimeInformation.IsOSPlatform(OSPlatform.Linux) && RuntimeInformation.OSArchitecture == Architecture.X64, "the test checks a linux-x64 host");
+        // A PATH with only the tools --list uses, plus (or not) the two commands that make up the arm64 cross toolchain.
+        var bin = Directory.CreateTempSubdirectory("keyman-release-path-").FullName;
+        try
+        {
+            foreach (var tool in new[] { "uname", "sed", "head", "dirname" })
+            {
+                File.CreateSymbolicLink(Path.Combine(bin, tool), Which(tool));
+            }
+
+            if (crossToolchain)
+            {
+                foreach (var tool in new[] { "clang", "aarch64-linux-gnu-gcc" })
+                {
+                    File.CreateSymbolicLink(Path.Combine(bin, tool), Which("true"));
+                }
+            }
+
+            var artifacts = Path.Combine(KeymanProcess.RepositoryRoot, "artifacts", "release");
+            var before = Directory.Exists(artifacts) ? Directory.GetFiles(artifacts).Length : -1;
+            var run = await KeymanProcess.RunFileAsync("/bin/bash", [Script, "--list"], new Dictionary<string, string> { ["PATH"] = bin }, TimeSpan.FromSeconds(30));
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal(
+                new[]
+                {
+                    "build linux-x64",
+                    crossToolchain ? "build linux-arm64"
+                        : "skipped linux-arm64: this linux-x64 host has no arm64 cross toolchain (install clang, lld, gcc-aarch64-linux-gnu and libc6-dev-arm64-cross)",
+                    "skipped osx-arm64: Native AOT builds it on macOS; this host is linux-x64",
+                    "skipped osx-x64: Native AOT builds it on macOS; this host is linux-x64",
+                    "skipped win-x64: Native AOT builds it on Windows; this host is linux-x64",
+                },
+                run.StdOut.TrimEnd('\n').Split('\n'));
+            Assert.Equal(string.Empty, run.StdErr);
+            Assert.Equal(before, Directory.Exists(artifacts) ? Directory.GetFiles(artifacts).Length : -1); // --list builds and removes nothing
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    private static string Which(string tool) =>
+        new[] { "/usr/bin", "/bin" }.Select(d => Path.Combine(d, tool)).FirstOrDefault(File.Exists) ?? throw new InvalidOperationException($"{tool} not found");
+
     [Fact]
     public async Task TheHostsArchiveAndTheToolPackageInstallAndRun()
     {
@@ -23,7 +77,7 @@ public sealed class ReleaseScriptTests
             ["NUGET_PACKAGES"] = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetEnvironmentVariable("HOME")!, ".nuget", "packages"),
         };
 
-        var run = await KeymanProcess.RunFileAsync("/bin/bash", [Path.Combine(root, "scripts", "release.sh"), "linux-x64", "win-x64"], env, TimeSpan.FromMinutes(20));
+        var run = await KeymanProcess.RunFileAsync("/bin/bash", [Script, "linux-x64", "win-x64"], env, TimeSpan.FromMinutes(20));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("skipped win-x64: Native AOT builds it on Windows", run.StdOut);

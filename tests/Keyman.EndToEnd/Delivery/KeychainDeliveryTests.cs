@@ -398,6 +398,39 @@ public sealed class KeychainDeliveryTests
         Assert.Equal(string.Empty, run.StdOut);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task ALockedKeyringsUnlockDialogWaitsOnTheLiveWaitLineOnlyOnATerminal(bool terminal)
+    {
+        var (world, keyring) = await StartAsync();
+        using var _ = keyring;
+        await using var __ = world;
+        keyring.LockLoginKeyring();
+        // A display, so Keyman lets the Secret Service show its unlock dialog; the daemon has no prompter that reaches
+        // one, so it ends each dialog as dismissed and the login goes on without the keyring.
+        world.Env["DISPLAY"] = ":4711";
+
+        var run = terminal
+            ? await Login.WaitIndicatorTests.InATerminalAsync(world, string.Empty, Answer.With(Answer.PasswordPrompt, World.Password))
+            : await world.RunAsync([], Answer.With(Answer.PasswordPrompt, World.Password));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var screen = run.StdOut + run.StdErr;
+        Assert.Contains("The Secret Service asks for confirmation to unlock the keyring; answer the dialog on your screen.", screen);
+        if (terminal)
+        {
+            Assert.Contains("\r\u001b[KWaiting for the dialog to unlock the keyring… 0 s (Ctrl-C to cancel)", screen);
+            var last = screen.LastIndexOf("(Ctrl-C to cancel)", StringComparison.Ordinal);
+            Assert.True(screen.IndexOf("\r\u001b[K", last, StringComparison.Ordinal) > last, "the wait line is erased:\n" + screen);
+        }
+        else
+        {
+            Assert.DoesNotContain("Ctrl-C to cancel", screen);
+            Assert.DoesNotContain("\r", run.StdErr);
+        }
+    }
+
     private static int Count(string text, string what)
     {
         var count = 0;

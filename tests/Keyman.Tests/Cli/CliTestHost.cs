@@ -71,7 +71,7 @@ public sealed class CliTestHost : IAsyncDisposable
     public RecordingBrowser Browser { get; } = new();
 
     /// <summary>The secret store commands get (default: the one KEYMAN_SECRET_STORE in <see cref="Env"/> chooses).</summary>
-    public Func<IEnvironment, ILog, ISecretStore?>? OpenSecrets { get; set; }
+    public Func<IEnvironment, ILog, IInteraction, ISecretStore?>? OpenSecrets { get; set; }
 
     public static Task<CliTestHost> OfflineAsync() => Task.FromResult(new CliTestHost(null));
 

@@ -82,6 +82,17 @@ public sealed class OptionSpellingTests
         Assert.Contains(AllOptions(), o => o.Path == path && Spellings(o.Option).SetEquals(["--quiet", "-q"]));
 
     [Fact]
+    public void EveryCommandThatRunsHasDebug()
+    {
+        // A group without an action of its own (keyman bedrock) only prints its help; everything that runs takes -D/--debug.
+        var runnable = Commands(Root).Where(c => c.Action is not null).ToList();
+        var missing = runnable.Where(c => !SectionedHelp.OptionsOf(c).Any(o => Spellings(o).SetEquals(["--debug", "-D"]))).Select(Path).ToList();
+
+        Assert.NotEmpty(runnable);
+        Assert.Empty(missing);
+    }
+
+    [Fact]
     public void OnlyHelpReachesSubcommandsFromAbove()
     {
         // A recursive option would show (and parse) on every subcommand, whether it applies there or not.

@@ -126,6 +126,17 @@ public sealed class KeyringDaemon : IDisposable
 
     public Dictionary<string, string> Environment() => Environment(Root, Address);
 
+    /// <summary>Locks the login keyring (the default collection) through the Secret Service's own Lock call.</summary>
+    public void LockLoginKeyring()
+    {
+        var locked = Run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock", "array:objpath:/org/freedesktop/secrets/collection/login"]);
+        if (locked.ExitCode != 0)
+        {
+            throw new InvalidOperationException("Locking the keyring failed: " + locked.Stderr);
+        }
+    }
+
     /// <summary>Runs an independent client (secret-tool, python3) against this bus.</summary>
     public (int ExitCode, string Stdout, string Stderr) Run(string file, IEnumerable<string> arguments, string? stdin = null)
     {

@@ -38,19 +38,24 @@ public sealed class SecretServiceStore : ISecretStore
     private readonly TimeSpan _callTimeout;
     private readonly TimeSpan _promptTimeout;
     private readonly ILog _log;
+    private readonly IInteraction? _interaction;
 
-    public SecretServiceStore(IEnvironment environment, ILog log)
-        : this(environment.Get(AddressVariable), canPrompt: environment.Get("DISPLAY") is not null || environment.Get("WAYLAND_DISPLAY") is not null, log)
+    /// <param name="interaction">Shows the wait for an unlock dialog (the live wait line on a terminal); null: the log line alone.</param>
+    public SecretServiceStore(IEnvironment environment, ILog log, IInteraction? interaction = null)
+        : this(environment.Get(AddressVariable), canPrompt: environment.Get("DISPLAY") is not null || environment.Get("WAYLAND_DISPLAY") is not null, log,
+            interaction: interaction)
     {
     }
 
     /// <param name="address">The D-Bus address of the session bus; null when none is known.</param>
     /// <param name="canPrompt">Whether the Secret Service may show an unlock dialog (a display exists); when false a locked keyring is an error.</param>
-    internal SecretServiceStore(string? address, bool canPrompt, ILog log, TimeSpan? callTimeout = null, TimeSpan? promptTimeout = null)
+    internal SecretServiceStore(string? address, bool canPrompt, ILog log, TimeSpan? callTimeout = null, TimeSpan? promptTimeout = null,
+        IInteraction? interaction = null)
     {
         _address = address;
         _canPrompt = canPrompt;
         _log = log;
+        _interaction = interaction;
         _callTimeout = callTimeout ?? TimeSpan.FromSeconds(25);
         _promptTimeout = promptTimeout ?? TimeSpan.FromMinutes(2);
     }
@@ -246,8 +251,9 @@ public sealed class SecretServiceStore : ISecretStore
                 },
                 ObserverFlags.None, false, null).ConfigureAwait(false);
 
-            store._log.Info($"The Secret Service asks for confirmation to {what}; answer the dialog on your screen.");
+            store._log.MustShow($"The Secret Service asks for confirmation to {what}; answer the dialog on your screen.");
             await CallAsync(PromptMessage(prompt), static (_, _) => true, what, cancellationToken).ConfigureAwait(false);
+            using var wait = store._interaction?.Wait($"Waiting for the dialog to {what}") ?? WaitIndicator.None;
             bool dismissed;
             try
             {

@@ -66,7 +66,7 @@ public sealed class LogoutCommandTests
     {
         await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
         var keychain = new Keyman.Tests.Delivery.MemorySecretStore();
-        cli.OpenSecrets = (env, log) => new IndexedSecretStore(keychain, () => SecretIndex.For(env, log));
+        cli.OpenSecrets = (env, log, _) => new IndexedSecretStore(keychain, () => SecretIndex.For(env, log));
         Assert.Equal(0, await cli.RunAsync(["-P"], CliTestHost.Password + "\n"));
         Assert.True(keychain.Items.ContainsKey(("aws_okta_keyman", "nomfa@example.com")));
 

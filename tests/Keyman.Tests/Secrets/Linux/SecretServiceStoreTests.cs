@@ -215,9 +215,7 @@ public sealed class SecretServiceFailureTests
         var service = $"keyman-locked-{Guid.NewGuid():N}";
         var store = new SecretServiceStore(daemon.Address, canPrompt: false, new RecordingLog());
         await store.SetAsync(service, "alice", Secret);
-        var locked = daemon.Run("dbus-send", ["--session", "--print-reply", "--dest=org.freedesktop.secrets", "/org/freedesktop/secrets",
-            "org.freedesktop.Secret.Service.Lock", "array:objpath:/org/freedesktop/secrets/collection/login"]);
-        Assert.True(locked.ExitCode == 0, locked.Stderr);
+        daemon.LockLoginKeyring();
 
         var e = await Assert.ThrowsAsync<SecretStoreUnavailableException>(() => store.GetAsync(service, "alice"));
 
