@@ -28,7 +28,7 @@ public sealed class StatusLogoutTests
         var status = await world.RunAsync("status");
         Assert.True(status.ExitCode == 0, status.ToString());
         Assert.Empty(await world.RequestsAsync("okta", before));   // offline
-        Assert.Matches(new Regex($@"^Okta session of nomfa@example\.com at {Regex.Escape(world.Url)}: alive until (\d{4}-\d\d-\d\d )?\d\d:\d\d \+05:30 \(in ", RegexOptions.Multiline), status.StdOut);
+        Assert.Matches(new Regex($@"^Okta session of nomfa@example\.com at {Regex.Escape(world.Url)}: alive until (\d{{4}}-\d\d-\d\d )?\d\d:\d\d \+05:30 \(in ", RegexOptions.Multiline), status.StdOut);
         Assert.Matches(new Regex(@"^work +credentials file +arn:aws:iam::111111111111:role/Developer +expires (\d{4}-\d\d-\d\d )?\d\d:\d\d \+05:30, in (59|60) min$", RegexOptions.Multiline), status.StdOut);
         Assert.Matches(new Regex(@"^dev +credential_process cache +arn:aws:iam::111111111111:role/Developer +expires (\d{4}-\d\d-\d\d )?\d\d:\d\d \+05:30, in (59|60) min$", RegexOptions.Multiline), status.StdOut);
         Assert.DoesNotContain(world.Profile("work")!["aws_secret_access_key"], status.StdOut);
