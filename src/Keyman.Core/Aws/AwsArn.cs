@@ -8,6 +8,12 @@ public static partial class AwsArn
     /// <summary>arn:PARTITION:iam::ACCOUNT(12 digits):role/[path/]NAME.</summary>
     public static bool IsRoleArn(string? value) => value is not null && RoleArn().IsMatch(value);
 
+    /// <summary>
+    /// A role ARN as a person should type it: <see cref="IsRoleArn"/>, with a known partition (aws, aws-cn, aws-us-gov, …)
+    /// and a path and name of IAM's characters only (letters, digits, <c>+=,.@_-</c>, and <c>/</c> between path parts).
+    /// </summary>
+    public static bool IsTypedRoleArn(string? value) => IsRoleArn(value) && TypedRoleArn().IsMatch(value!);
+
     /// <summary>arn:aws:sts::1:assumed-role/Dev/jane -> arn:aws:iam::1:role/Dev; false for anything else.</summary>
     public static bool TryParseAssumedRole(string? arn, out string roleArn)
     {
@@ -23,6 +29,9 @@ public static partial class AwsArn
 
     [GeneratedRegex(@"^arn:[\w-]+:iam::\d{12}:role/.+$")]
     private static partial Regex RoleArn();
+
+    [GeneratedRegex(@"^arn:aws(-[a-z]+)*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
+    private static partial Regex TypedRoleArn();
 
     [GeneratedRegex(@"^arn:(?<partition>[\w-]+):sts::(?<account>\d+):assumed-role/(?<role>[^/]+)/")]
     private static partial Regex AssumedRole();

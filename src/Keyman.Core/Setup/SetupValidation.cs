@@ -78,7 +78,7 @@ public static partial class SetupValidation
         }
 
         RefusePlaceholder("Bedrock role ARN", arn, "the role ARN DevOps gave you, e.g. arn:aws:iam::123456789012:role/my-bedrock-role");
-        if (!AwsArn.IsRoleArn(arn) || !RoleArnShape().IsMatch(arn))
+        if (!AwsArn.IsTypedRoleArn(arn))
         {
             throw new KeymanException(ExitCodes.Usage, $"'{Shown(arn)}' is not an IAM role ARN",
                 "Type it as DevOps gave it: arn:aws:iam::123456789012:role/my-bedrock-role (12 digits, then role/ and the name), or 'none'.");
@@ -142,9 +142,6 @@ public static partial class SetupValidation
 
     /// <summary>A value as it may be shown in a one-line error: control characters as '?'.</summary>
     private static string Shown(string value) => new(value.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-
-    [GeneratedRegex(@"^arn:aws(-[a-z]+)*:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")]
-    private static partial Regex RoleArnShape();
 
     [GeneratedRegex(@"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")]
     private static partial Regex RegionShape();
