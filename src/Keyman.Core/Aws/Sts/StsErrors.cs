@@ -59,8 +59,8 @@ internal static partial class StsErrors
             var file = init.InnerException is InvalidDataException data ? FileInMessage().Match(data.Message).Groups["file"].Value : "";
             return new KeymanException(ExitCodes.Config,
                 file.Length > 0 ? $"The AWS SDK cannot parse {file}" : "The AWS SDK cannot parse the AWS config or credentials file",
-                "Fix or remove the malformed line (every line must be a [section], key = value, or a comment), "
-                + "or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere.", ex);
+                "Run 'keyman doctor': it names the file, the line and what is wrong with it. Then fix or remove that line (every "
+                + "line must be a [section], key = value, or a comment), or point AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE elsewhere.", ex);
         }
 
         if (ExceptionChain.Find<ResponseTooLargeException>(ex) is { } tooLarge)
