@@ -1,5 +1,6 @@
 using Keyman.Core.Aws;
 using Keyman.Core.Config;
+using Keyman.Core.Okta;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Setup;
@@ -54,6 +55,7 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
                     : throw new KeymanException(ExitCodes.Usage, $"[{taken}] holds your long-term keys", "Type another profile name."), cancellationToken);
         }
 
+        var sameOrg = Valid(existing.Org, SetupValidation.Org) is { } savedOrg && OktaOrg.Resolve(savedOrg) == OktaOrg.Resolve(org);
         var profile = SetupValidation.ProfileName(request.Profile ?? SetupAnswers.DefaultBedrockProfile);
         if (bedrock is not null && profile == source)
         {
@@ -65,9 +67,9 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
         {
             Org = org,
             Username = username,
-            // Asked through the login's menus, unless named; a bootstrap script keeps what the config names.
-            AppId = request.AppId is { } app ? SetupValidation.AppId(app) : request.NonInteractive ? Valid(existing.AppId, SetupValidation.AppId) : null,
-            Role = request.Role is { } role ? SetupValidation.Role(role) : request.NonInteractive ? Valid(existing.Role, SetupValidation.Role) : null,
+            // Named by a flag, else the config's (a re-run asks nothing) while the org is the same, else picked from the login's menus.
+            AppId = request.AppId is { } app ? SetupValidation.AppId(app) : sameOrg ? Valid(existing.AppId, SetupValidation.AppId) : null,
+            Role = request.Role is { } role ? SetupValidation.Role(role) : sameOrg ? Valid(existing.Role, SetupValidation.Role) : null,
             BedrockRoleArn = bedrock,
             Region = region,
             Style = style,

@@ -134,6 +134,22 @@ public sealed class SetupInterviewTests : IDisposable
     }
 
     [Fact]
+    public async Task ARerunKeepsTheSavedAppAndRoleUnlessAnotherIsGivenOrTheOrgChanged()
+    {
+        File.WriteAllText(ConfigPath, "org: acme\nusername: jane@acme.com\nappid: 0oa9/272\nrole: arn:aws:iam::123456789012:role/Dev\n");
+
+        var again = await RunAsync(new ScriptedInteraction("https://acme.okta.com", "", "", "", ""));
+        Assert.Equal(("0oa9/272", "arn:aws:iam::123456789012:role/Dev"), (again.AppId, again.Role));
+
+        var other = await RunAsync(new ScriptedInteraction("", "", "", "", ""), new SetupRequest { ConfigPath = ConfigPath, AppId = "0oa7/272" });
+        Assert.Equal("0oa7/272", other.AppId);
+
+        var otherOrg = await RunAsync(new ScriptedInteraction("globex", "", "", "", ""));
+        Assert.Null(otherOrg.AppId);
+        Assert.Null(otherOrg.Role);
+    }
+
+    [Fact]
     public async Task ABadFlagIsRefusedEvenOnATerminal()
     {
         var e = await Assert.ThrowsAsync<KeymanException>(() => RunAsync(new ScriptedInteraction(), new SetupRequest { ConfigPath = ConfigPath, Region = "$AWS_REGION", Org = "acme", Username = "jane", BedrockRoleArn = "none" }));
