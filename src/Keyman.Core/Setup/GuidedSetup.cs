@@ -38,7 +38,7 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
 
         // The login as plain keyman does it, without writing: the app and role come from Okta (menus when several).
         var loginContext = request.NonInteractive ? WithoutMenus(context) : context;
-        using var flow = new LoginFlow(loginContext) { WriteCredentialsFile = false };
+        using var flow = new LoginFlow(loginContext) { WriteCredentialsFile = false, NextTimeHints = false };
         var login = await flow.RunAsync(new KeymanConfig
         {
             Org = answers.Org,

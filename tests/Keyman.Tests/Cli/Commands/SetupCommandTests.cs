@@ -20,6 +20,7 @@ public sealed class SetupCommandTests
         Assert.True(code == 0, cli.ToString());
         Assert.Contains("The Okta org '$OKTA_ORG' is a placeholder", cli.Error, StringComparison.Ordinal);
         Assert.Contains("Select an AWS account", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("--account", cli.Error, StringComparison.Ordinal); // setup has no --account; it saves the app itself
         var config = File.ReadAllText(cli.ConfigPath);
         Assert.Contains($"org: {cli.Url}\n", config, StringComparison.Ordinal);
         Assert.Contains("username: nomfa@example.com\n", config, StringComparison.Ordinal);
@@ -35,9 +36,10 @@ public sealed class SetupCommandTests
         Assert.Contains("keyman setup claude-code --profile bedrock", cli.Out, StringComparison.Ordinal);
 
         var awsConfig = File.ReadAllText(cli.AwsConfigPath);
-        var again = await cli.RunAsync(["setup"], string.Join("\n", "", "", "", "", "", CliTestHost.Password, "AWS Dev", "y") + "\n");
+        var again = await cli.RunAsync(["setup"], string.Join("\n", "", "", "", "", "", CliTestHost.Password) + "\n");
 
         Assert.True(again == 0, cli.ToString());
+        Assert.DoesNotContain("Select an AWS account", cli.Error, StringComparison.Ordinal);
         Assert.Contains("no changes", cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Changes:", cli.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("Write these changes", cli.Error, StringComparison.Ordinal);
