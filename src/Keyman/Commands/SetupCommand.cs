@@ -19,7 +19,7 @@ internal sealed class SetupCommand : KeymanCommand
     private readonly Option<string> _appId = new("--appid", "-a") { Description = "The Okta AWS app (0oa…/272, or its link); default: pick from the apps Okta shows you" };
     private readonly Option<string> _role = new("--role", "-ro") { Description = "The role of the app (its name or ARN); default: pick from the menu" };
     private readonly Option<string> _bedrockRole = new("--bedrock-role") { Description = "The Bedrock role ARN DevOps gave you ('none': no role chain)", HelpName = "ARN" };
-    private readonly Option<string> _region = CommonOptions.Region("AWS region (default: the Keyman config's, else us-east-1)");
+    private readonly Option<string> _region = CommonOptions.Region("AWS region (default: the Keyman config's, else [default]'s in ~/.aws/config, else us-east-1)");
     private readonly Option<string> _style = new("--profile-style") { Description = "chain: role_arn + source_profile, as the how-to (default); credential-process: the source profile runs keyman" };
     private readonly Option<string> _profile = CommonOptions.Profile($"The AWS profile with the Bedrock role (default: {SetupAnswers.DefaultBedrockProfile})");
     private readonly Option<string> _sourceProfile = new("--source-profile") { Description = $"The profile it chains on (default: {SetupAnswers.DefaultChainSource}; with credential-process: {SetupAnswers.DefaultProcessSource})" };
