@@ -85,7 +85,7 @@ public sealed class SetupCommandTests
         var root = json.RootElement;
         Assert.True(root.GetProperty("ok").GetBoolean());
         Assert.True(root.GetProperty("changed").GetBoolean());
-        Assert.Equal([cli.ConfigPath, cli.AwsConfigPath], root.GetProperty("written").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([cli.ConfigPath, cli.AwsConfigPath, cli.CredentialsPath], root.GetProperty("written").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("bedrock", root.GetProperty("profile").GetString());
         Assert.Equal("chain", root.GetProperty("profileStyle").GetString());
         Assert.Equal("arn:aws:iam::111111111111:role/Developer", root.GetProperty("roleArn").GetString());
@@ -96,7 +96,7 @@ public sealed class SetupCommandTests
         Assert.Equal(0, await cli.RunAsync(args, CliTestHost.Password + "\n"));
         using var again = JsonDocument.Parse(cli.Out);
         Assert.False(again.RootElement.GetProperty("changed").GetBoolean());
-        Assert.Empty(again.RootElement.GetProperty("written").EnumerateArray());
+        Assert.Equal([cli.CredentialsPath], again.RootElement.GetProperty("written").EnumerateArray().Select(e => e.GetString())); // the chain's fresh keys
     }
 
     [Fact]
@@ -129,6 +129,24 @@ public sealed class SetupCommandTests
         Assert.Contains("Fix: Pass --org", cli.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.ConfigPath));
         Assert.False(File.Exists(cli.AwsConfigPath));
+    }
+
+    [Fact]
+    public async Task AJsonFailureIsOneObjectOnStdoutAndTheSameLineOnStderr()
+    {
+        await using var cli = await CliTestHost.WithSandboxAsync();
+        File.Delete(cli.ConfigPath);
+
+        var code = await cli.RunAsync("setup", "--non-interactive", "--json", "-o", cli.Url);
+
+        Assert.Equal(2, code);
+        using var json = JsonDocument.Parse(cli.Out);
+        var root = json.RootElement;
+        Assert.False(root.GetProperty("ok").GetBoolean());
+        Assert.Equal(2, root.GetProperty("exitCode").GetInt32());
+        Assert.Contains("--non-interactive needs --username", root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Pass --username", root.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        Assert.Contains("--non-interactive needs --username", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
     }
 
     [Fact]
