@@ -64,6 +64,9 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
     /// <summary>False for commands that hand the credentials over another way (exec, env, credential-process).</summary>
     public bool WriteCredentialsFile { get; init; } = true;
 
+    /// <summary>False where the flags of plain keyman are not the caller's (setup, which saves the app and role itself).</summary>
+    public bool NextTimeHints { get; init; } = true;
+
     /// <summary>True when nobody watches the output (claude-export): without a terminal, a new Okta sign-in fails at once.</summary>
     public bool SignInNeedsTerminal { get; init; }
 
@@ -382,7 +385,11 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             ["Account", "App ID"],
             choices.Select(c => (IReadOnlyList<string>)[c.Name, c.AppId]).ToList(),
             cancellationToken);
-        context.Log.Info($"Next time: {Flag("--account", choices[index].Name)}");
+        if (NextTimeHints)
+        {
+            context.Log.Info($"Next time: {Flag("--account", choices[index].Name)}");
+        }
+
         return choices[index];
     }
 
@@ -512,7 +519,10 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             skip = $"{Flag("--account", chosen.AccountId)} {skip}";
         }
 
-        context.Log.Info($"Next time: {skip}");
+        if (NextTimeHints)
+        {
+            context.Log.Info($"Next time: {skip}");
+        }
         return chosen;
     }
 

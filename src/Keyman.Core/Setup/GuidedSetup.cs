@@ -10,6 +10,9 @@ namespace Keyman.Core.Setup;
 /// <summary>What the written setup is: its answers, whether a file changed, and the profile to use.</summary>
 public sealed record SetupOutcome(SetupAnswers Answers, SetupPlan Plan, bool Written, LoginResult Login)
 {
+    /// <summary>Every file this run wrote: the changed config files, and the credentials file the chain's keys went to.</summary>
+    public IReadOnlyList<string> Files { get; init; } = [];
+
     public string Profile => Answers.ProfileToUse;
 
     public string Region => Answers.Region;
@@ -38,7 +41,7 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
 
         // The login as plain keyman does it, without writing: the app and role come from Okta (menus when several).
         var loginContext = request.NonInteractive ? WithoutMenus(context) : context;
-        using var flow = new LoginFlow(loginContext) { WriteCredentialsFile = false };
+        using var flow = new LoginFlow(loginContext) { WriteCredentialsFile = false, NextTimeHints = false };
         var login = await flow.RunAsync(new KeymanConfig
         {
             Org = answers.Org,
@@ -95,7 +98,13 @@ public sealed class GuidedSetup(KeymanContext context, SetupRequest request)
             log.Info($"Wrote profile \"{answers.SourceProfile}\" to {credentialsPath} (expires {expires})");
         }
 
-        return new SetupOutcome(answers, plan, written, login);
+        var files = plan.Written.ToList();
+        if (answers.Style == ProfileStyle.RoleChain)
+        {
+            files.Add(credentialsPath);
+        }
+
+        return new SetupOutcome(answers, plan, written, login) { Files = files };
 
         // The diff is for the user: on stdout, or (--json, whose stdout is the result) in the log.
         void Show(string line)

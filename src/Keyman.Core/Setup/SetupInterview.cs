@@ -1,5 +1,6 @@
 using Keyman.Core.Aws;
 using Keyman.Core.Config;
+using Keyman.Core.Okta;
 using Keyman.Core.Ui;
 
 namespace Keyman.Core.Setup;
@@ -17,17 +18,17 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
     public async Task<SetupAnswers> RunAsync(CancellationToken cancellationToken)
     {
         var existing = ExistingConfig();
-        var existingBedrock = ExistingRoleArn(request.Profile ?? SetupAnswers.DefaultBedrockProfile);
+        var existingBedrock = AwsConfigValue(request.Profile ?? SetupAnswers.DefaultBedrockProfile, "role_arn", SetupValidation.BedrockRoleArn);
 
         var org = await AnswerAsync(request.Org, "--org", "Okta org (e.g. acme or https://acme.okta.com):", existing.Org, SetupValidation.Org, cancellationToken);
         var username = await AnswerAsync(request.Username, "--username", "Okta username (e.g. jane@acme.com):",
-            existing.Username ?? context.Environment.UserName, SetupValidation.Username, cancellationToken);
+            existing.Username, SetupValidation.Username, cancellationToken);
         var bedrock = request.BedrockRoleArn is { } given
             ? SetupValidation.BedrockRoleArn(given)
             : request.NonInteractive
                 ? existingBedrock
                 : await AskAsync("Bedrock role ARN from DevOps ('none' if you have none):", existingBedrock ?? "none", SetupValidation.BedrockRoleArn, cancellationToken);
-        var region = await AnswerAsync(request.Region, "--region", "AWS region:", existing.Region ?? KeymanConfig.DefaultRegion, SetupValidation.Region, cancellationToken);
+        var region = await AnswerAsync(request.Region, "--region", "AWS region:", existing.Region ?? AwsConfigValue("default", "region", SetupValidation.Region) ?? KeymanConfig.DefaultRegion, SetupValidation.Region, cancellationToken);
         var style = request.Style is { } s
             ? SetupValidation.Style(s)
             : request.NonInteractive
@@ -54,6 +55,7 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
                     : throw new KeymanException(ExitCodes.Usage, $"[{taken}] holds your long-term keys", "Type another profile name."), cancellationToken);
         }
 
+        var sameOrg = Valid(existing.Org, SetupValidation.Org) is { } savedOrg && OktaOrg.Resolve(savedOrg) == OktaOrg.Resolve(org);
         var profile = SetupValidation.ProfileName(request.Profile ?? SetupAnswers.DefaultBedrockProfile);
         if (bedrock is not null && profile == source)
         {
@@ -65,9 +67,9 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
         {
             Org = org,
             Username = username,
-            // Asked through the login's menus, unless named; a bootstrap script keeps what the config names.
-            AppId = request.AppId is { } app ? SetupValidation.AppId(app) : request.NonInteractive ? Valid(existing.AppId, SetupValidation.AppId) : null,
-            Role = request.Role is { } role ? SetupValidation.Role(role) : request.NonInteractive ? Valid(existing.Role, SetupValidation.Role) : null,
+            // Named by a flag, else the config's (a re-run asks nothing) while the org is the same, else picked from the login's menus.
+            AppId = request.AppId is { } app ? SetupValidation.AppId(app) : sameOrg ? Valid(existing.AppId, SetupValidation.AppId) : null,
+            Role = request.Role is { } role ? SetupValidation.Role(role) : sameOrg ? Valid(existing.Role, SetupValidation.Role) : null,
             BedrockRoleArn = bedrock,
             Region = region,
             Style = style,
@@ -90,13 +92,13 @@ public sealed class SetupInterview(KeymanContext context, SetupRequest request)
         }
     }
 
-    /// <summary>The role_arn the AWS config's Bedrock profile has now, when it is a real one.</summary>
-    private string? ExistingRoleArn(string profile)
+    /// <summary>A key of the AWS config's profile as it is now (the Bedrock profile's role_arn, [default]'s region), when valid.</summary>
+    private string? AwsConfigValue(string profile, string key, Func<string, string?> validate)
     {
         try
         {
             var section = IniFile.Load(AwsConfigFile.ResolvePath(context.Environment)).ConfigProfile(profile);
-            return section is not null && section.TryGetValue("role_arn", out var arn) ? Valid(arn, SetupValidation.BedrockRoleArn) : null;
+            return section is not null && section.TryGetValue(key, out var value) ? Valid(value, validate) : null;
         }
         catch (Exception e) when (e is KeymanException or IOException or UnauthorizedAccessException)
         {

@@ -62,23 +62,46 @@ public static class LineDiff
             }
         }
 
-        for (var i = 0; i < script.Count; i++)
+        // Each run of shown lines is one hunk, headed by where it is in both texts (as diff -u and git show it).
+        int fromLine = 0, toLine = 0;
+        for (var i = 0; i < script.Count;)
         {
             if (!shown[i])
             {
-                if (i > 0 && shown[i - 1])
-                {
-                    output.Append("@@\n");
-                }
-
+                Advance(script[i++].Op);
                 continue;
             }
 
-            output.Append(script[i].Op).Append(script[i].Line).Append('\n');
+            var end = i;
+            while (end < script.Count && shown[end])
+            {
+                end++;
+            }
+
+            var hunk = script.GetRange(i, end - i);
+            var fromCount = hunk.Count(s => s.Op != '+');
+            var toCount = hunk.Count(s => s.Op != '-');
+            output.Append("@@ -").Append(Range(fromLine, fromCount)).Append(" +").Append(Range(toLine, toCount)).Append(" @@\n");
+            foreach (var (op, line) in hunk)
+            {
+                output.Append(op).Append(line).Append('\n');
+                Advance(op);
+            }
+
+            i = end;
         }
 
         return output.ToString();
+
+        void Advance(char op)
+        {
+            fromLine += op == '+' ? 0 : 1;
+            toLine += op == '-' ? 0 : 1;
+        }
     }
+
+    /// <summary>A hunk's range: its first line (1-based; the line before it when empty) and count.</summary>
+    private static string Range(int before, int count) => $"{(count == 0 ? before : before + 1)},{count}";
 
     private static string[] Lines(string text) =>
         text.Length == 0 ? [] : text.ReplaceLineEndings("\n").TrimEnd('\n').Split('\n');

@@ -19,7 +19,7 @@ internal sealed class SetupCommand : KeymanCommand
     private readonly Option<string> _appId = new("--appid", "-a") { Description = "The Okta AWS app (0oa…/272, or its link); default: pick from the apps Okta shows you" };
     private readonly Option<string> _role = new("--role", "-ro") { Description = "The role of the app (its name or ARN); default: pick from the menu" };
     private readonly Option<string> _bedrockRole = new("--bedrock-role") { Description = "The Bedrock role ARN DevOps gave you ('none': no role chain)", HelpName = "ARN" };
-    private readonly Option<string> _region = CommonOptions.Region("AWS region (default: the Keyman config's, else us-east-1)");
+    private readonly Option<string> _region = CommonOptions.Region("AWS region (default: the Keyman config's, else [default]'s in ~/.aws/config, else us-east-1)");
     private readonly Option<string> _style = new("--profile-style") { Description = "chain: role_arn + source_profile, as the how-to (default); credential-process: the source profile runs keyman" };
     private readonly Option<string> _profile = CommonOptions.Profile($"The AWS profile with the Bedrock role (default: {SetupAnswers.DefaultBedrockProfile})");
     private readonly Option<string> _sourceProfile = new("--source-profile") { Description = $"The profile it chains on (default: {SetupAnswers.DefaultChainSource}; with credential-process: {SetupAnswers.DefaultProcessSource})" };
@@ -73,6 +73,26 @@ internal sealed class SetupCommand : KeymanCommand
             KeymanBinary = Host.ProcessPath,
         };
 
+        try
+        {
+            return await RunAsync(request, context, cancellationToken);
+        }
+        catch (Exception e) when (request.Json)
+        {
+            // stdout is the result even when there is none: the failure as one object; stderr says it as always.
+            var (code, error, fix) = e switch
+            {
+                KeymanException k => (k.ExitCode, k.Message, k.Hint),
+                OperationCanceledException => (ExitCodes.Cancelled, "Cancelled.", null),
+                _ => (ExitCodes.Internal, $"Unexpected error: {ErrorReport.Describe(e)} ({e.GetType().Name})", "run again with --debug and report it."),
+            };
+            context.Output.WriteLine(JsonSerializer.Serialize(new SetupFailureOutput(false, code, error, fix), CliJson.Default.SetupFailureOutput));
+            throw;
+        }
+    }
+
+    private async Task<int> RunAsync(SetupRequest request, KeymanContext context, CancellationToken cancellationToken)
+    {
         var setup = new GuidedSetup(context, request);
         var outcome = await setup.RunAsync(cancellationToken);
         var output = context.Output;
@@ -100,9 +120,10 @@ internal sealed class SetupCommand : KeymanCommand
         var steps = GuidedSetup.NextSteps(outcome);
         if (json)
         {
-            var result = new SetupOutput(failed is null, outcome.Written, outcome.Plan.Written.ToList(), outcome.Profile, outcome.Region,
+            var result = new SetupOutput(failed is null, outcome.Written, outcome.Files, outcome.Profile, outcome.Region,
                 outcome.Answers.Style == ProfileStyle.RoleChain ? "chain" : "credential-process", outcome.Plan.Keys.AppId!, outcome.Plan.Keys.Role!,
-                outcome.Answers.BedrockRoleArn, checks.Select(DoctorCheckOutput.From).ToList(), model, answer, steps.Select(s => s.Command).ToList());
+                outcome.Answers.BedrockRoleArn, checks.Select(DoctorCheckOutput.From).ToList(), model, answer, steps.Select(s => s.Command).ToList(),
+                problem?.ExitCode, problem?.Message, problem?.Hint);
             output.WriteLine(JsonSerializer.Serialize(result, CliJson.Default.SetupOutput));
             return problem is null ? ExitCodes.Success : ErrorReport.Fail(Host, problem, debug: false);
         }

@@ -16,9 +16,9 @@ public sealed class SetupJourneyTests
     private static Answer[] Typed(World world, string org, string user = User, string bedrockRole = BedrockWorld.BedrockRole) =>
     [
         Answer.With(@"Okta org \(e\.g\. acme or https://acme\.okta\.com\)( \[\S+\])?: $", org),
-        Answer.With(@"Okta username \(e\.g\. jane@acme\.com\) \[\S+\]: $", user),
+        Answer.With(@"Okta username \(e\.g\. jane@acme\.com\)( \[\S+\])?: $", user),
         Answer.With(@"Bedrock role ARN from DevOps \('none' if you have none\) \[\S+\]: $", bedrockRole),
-        Answer.With(@"AWS region \[us-east-1\]: $", string.Empty),
+        Answer.With(@"AWS region \[\S+\]: $", "us-east-1"),
         Answer.With(@"AWS profiles: 'chain' .*\[chain\]: $", string.Empty),
         Answer.With(Answer.PasswordPrompt, World.Password),
         Answer.With(@"Selection: $", "AWS Dev"),
@@ -97,6 +97,7 @@ public sealed class SetupJourneyTests
         var run = await SetupOnTerminalAsync(world, Typed(world, world.Url));
 
         Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("AWS region [eu-west-1]:", run.StdOut); // [default]'s region is offered
         var writtenConfig = await File.ReadAllTextAsync(world.Env["AWS_CONFIG_FILE"]);
         Assert.Equal(awsConfig + $"\n[profile bedrock]\nrole_arn = {BedrockWorld.BedrockRole}\nsource_profile = default\nregion = us-east-1\n", writtenConfig);
         var writtenCredentials = await File.ReadAllTextAsync(world.CredentialsPath);
@@ -113,10 +114,10 @@ public sealed class SetupJourneyTests
             Answer.With(@"AWS region \[us-east-1\]: $", string.Empty),
             Answer.With(@"AWS profiles: .*: $", string.Empty),
             Answer.With(Answer.PasswordPrompt, World.Password),
-            Answer.With(@"Selection: $", "AWS Dev"),
         ]);
 
         Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.DoesNotContain("Select an AWS account", again.StdOut); // the saved app and role
         Assert.Contains("no changes", again.StdOut);
         Assert.DoesNotContain("[Y/n]", again.StdOut);
         Assert.DoesNotContain("Changes:", again.StdOut);

@@ -66,7 +66,7 @@ public class SettingsMergerTests
     {
         const string before = "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3,\n  \"d\": 4,\n  \"e\": 5\n}\n";
         var after = before.Replace("\"e\": 5", "\"e\": 6", StringComparison.Ordinal);
-        Assert.Equal("--- old\n+++ new\n   \"c\": 3,\n   \"d\": 4,\n-  \"e\": 5\n+  \"e\": 6\n }\n", LineDiff.Unified(before, after, "old", "new"));
+        Assert.Equal("--- old\n+++ new\n@@ -4,4 +4,4 @@\n   \"c\": 3,\n   \"d\": 4,\n-  \"e\": 5\n+  \"e\": 6\n }\n", LineDiff.Unified(before, after, "old", "new"));
         Assert.Equal("", LineDiff.Unified(before, before, "old", "new"));
     }
 }

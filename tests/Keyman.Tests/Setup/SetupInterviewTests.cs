@@ -55,15 +55,15 @@ public sealed class SetupInterviewTests : IDisposable
     public async Task TheConfigsValuesAreTheDefaultsAndItsPlaceholdersAreNot()
     {
         File.WriteAllText(ConfigPath, "org: acme\nusername: $OKTA_USERNAME\nregion: eu-west-1\n");
-        var ui = new ScriptedInteraction("acme", "", "", "", "");
+        var ui = new ScriptedInteraction("acme", "", "jane@acme.com", "", "", "");
 
         var answers = await RunAsync(ui);
 
-        // The file does not load (a placeholder), so nothing of it is offered: the OS user is the username's default.
+        // The file does not load (a placeholder), so nothing of it is offered, nor the OS user: Enter is refused.
         Assert.Equal("Okta org (e.g. acme or https://acme.okta.com):", ui.Asked[0]);
-        Assert.Equal("tester", answers.Username);
+        Assert.Equal("jane@acme.com", answers.Username);
         Assert.Contains(_log.Lines, l => l.Level == "WARNING" && l.Message.Contains("cannot be used as it is", StringComparison.Ordinal));
-        Assert.Equal("Okta username (e.g. jane@acme.com) [tester]:", ui.Asked[1]);
+        Assert.Equal(["Okta username (e.g. jane@acme.com):", "Okta username (e.g. jane@acme.com):"], ui.Asked.Skip(1).Take(2));
 
         File.WriteAllText(ConfigPath, "org: acme\nusername: jane@acme.com\nregion: eu-west-1\n");
         var again = await RunAsync(new ScriptedInteraction("", "", "", "", ""));
@@ -115,6 +115,11 @@ public sealed class SetupInterviewTests : IDisposable
         Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains("--org", e.Message, StringComparison.Ordinal);
 
+        // No username in the config: the OS user is not guessed; --username is named like --org.
+        e = await Assert.ThrowsAsync<KeymanException>(() => RunAsync(ui, new SetupRequest { ConfigPath = ConfigPath, NonInteractive = true, Org = "acme" }));
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
+        Assert.Contains("--username", e.Message, StringComparison.Ordinal);
+
         var answers = await RunAsync(ui, new SetupRequest
         {
             ConfigPath = ConfigPath,
@@ -131,6 +136,36 @@ public sealed class SetupInterviewTests : IDisposable
         Assert.Equal(("0oa9/272", "Dev", "us-east-1", "okta"), (answers.AppId, answers.Role, answers.Region, answers.SourceProfile));
         Assert.Null(answers.BedrockRoleArn);
         Assert.Equal("okta", answers.ProfileToUse);
+    }
+
+    [Fact]
+    public async Task ARerunKeepsTheSavedAppAndRoleUnlessAnotherIsGivenOrTheOrgChanged()
+    {
+        File.WriteAllText(ConfigPath, "org: acme\nusername: jane@acme.com\nappid: 0oa9/272\nrole: arn:aws:iam::123456789012:role/Dev\n");
+
+        var again = await RunAsync(new ScriptedInteraction("https://acme.okta.com", "", "", "", ""));
+        Assert.Equal(("0oa9/272", "arn:aws:iam::123456789012:role/Dev"), (again.AppId, again.Role));
+
+        var other = await RunAsync(new ScriptedInteraction("", "", "", "", ""), new SetupRequest { ConfigPath = ConfigPath, AppId = "0oa7/272" });
+        Assert.Equal("0oa7/272", other.AppId);
+
+        var otherOrg = await RunAsync(new ScriptedInteraction("globex", "", "", "", ""));
+        Assert.Null(otherOrg.AppId);
+        Assert.Null(otherOrg.Role);
+    }
+
+    [Fact]
+    public async Task TheRegionDefaultsToTheConfigsElseTheAwsDefaultProfilesElseUsEast1()
+    {
+        Directory.CreateDirectory(Path.Combine(_home, ".aws"));
+        File.WriteAllText(Path.Combine(_home, ".aws", "config"), "[default]\nregion = eu-west-1\n");
+        var ui = new ScriptedInteraction("acme", "jane", "", "", "");
+
+        Assert.Equal("eu-west-1", (await RunAsync(ui)).Region);
+        Assert.Contains("AWS region [eu-west-1]:", ui.Asked);
+
+        File.WriteAllText(ConfigPath, "org: acme\nusername: jane\nregion: ap-south-1\n");
+        Assert.Equal("ap-south-1", (await RunAsync(new ScriptedInteraction("", "", "", "", ""))).Region);
     }
 
     [Fact]

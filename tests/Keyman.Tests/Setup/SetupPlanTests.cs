@@ -85,7 +85,7 @@ public sealed class SetupPlanTests : IDisposable
         Assert.Null(plan.KeymanConfig.Before);
         Assert.Equal($"[profile bedrock]\nrole_arn = {BedrockRole}\nsource_profile = default\nregion = us-east-1\n", plan.AwsConfig.After);
         Assert.Equal($"org: acme\nusername: jane@acme.com\nappid: {App}\nregion: us-east-1\nrole: {Role}\n", plan.KeymanConfig.After);
-        Assert.StartsWith($"--- {AwsConfigPath} (new)\n+++ {AwsConfigPath}\n+[profile bedrock]\n", plan.AwsConfig.Diff, StringComparison.Ordinal);
+        Assert.Matches($@"^--- {System.Text.RegularExpressions.Regex.Escape(AwsConfigPath)} \(new\)\n\+\+\+ .*\n@@ -0,0 \+1,\d+ @@\n\+\[profile bedrock\]\n", plan.AwsConfig.Diff);
 
         plan.Apply(_env);
         Assert.False(Plan(Answers()).Changed);

@@ -20,6 +20,7 @@ public sealed class SetupCommandTests
         Assert.True(code == 0, cli.ToString());
         Assert.Contains("The Okta org '$OKTA_ORG' is a placeholder", cli.Error, StringComparison.Ordinal);
         Assert.Contains("Select an AWS account", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("--account", cli.Error, StringComparison.Ordinal); // setup has no --account; it saves the app itself
         var config = File.ReadAllText(cli.ConfigPath);
         Assert.Contains($"org: {cli.Url}\n", config, StringComparison.Ordinal);
         Assert.Contains("username: nomfa@example.com\n", config, StringComparison.Ordinal);
@@ -35,9 +36,10 @@ public sealed class SetupCommandTests
         Assert.Contains("keyman setup claude-code --profile bedrock", cli.Out, StringComparison.Ordinal);
 
         var awsConfig = File.ReadAllText(cli.AwsConfigPath);
-        var again = await cli.RunAsync(["setup"], string.Join("\n", "", "", "", "", "", CliTestHost.Password, "AWS Dev", "y") + "\n");
+        var again = await cli.RunAsync(["setup"], string.Join("\n", "", "", "", "", "", CliTestHost.Password) + "\n");
 
         Assert.True(again == 0, cli.ToString());
+        Assert.DoesNotContain("Select an AWS account", cli.Error, StringComparison.Ordinal);
         Assert.Contains("no changes", cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Changes:", cli.Out, StringComparison.Ordinal);
         Assert.DoesNotContain("Write these changes", cli.Error, StringComparison.Ordinal);
@@ -83,7 +85,7 @@ public sealed class SetupCommandTests
         var root = json.RootElement;
         Assert.True(root.GetProperty("ok").GetBoolean());
         Assert.True(root.GetProperty("changed").GetBoolean());
-        Assert.Equal([cli.ConfigPath, cli.AwsConfigPath], root.GetProperty("written").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([cli.ConfigPath, cli.AwsConfigPath, cli.CredentialsPath], root.GetProperty("written").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal("bedrock", root.GetProperty("profile").GetString());
         Assert.Equal("chain", root.GetProperty("profileStyle").GetString());
         Assert.Equal("arn:aws:iam::111111111111:role/Developer", root.GetProperty("roleArn").GetString());
@@ -94,7 +96,7 @@ public sealed class SetupCommandTests
         Assert.Equal(0, await cli.RunAsync(args, CliTestHost.Password + "\n"));
         using var again = JsonDocument.Parse(cli.Out);
         Assert.False(again.RootElement.GetProperty("changed").GetBoolean());
-        Assert.Empty(again.RootElement.GetProperty("written").EnumerateArray());
+        Assert.Equal([cli.CredentialsPath], again.RootElement.GetProperty("written").EnumerateArray().Select(e => e.GetString())); // the chain's fresh keys
     }
 
     [Fact]
@@ -127,6 +129,24 @@ public sealed class SetupCommandTests
         Assert.Contains("Fix: Pass --org", cli.Error, StringComparison.Ordinal);
         Assert.False(File.Exists(cli.ConfigPath));
         Assert.False(File.Exists(cli.AwsConfigPath));
+    }
+
+    [Fact]
+    public async Task AJsonFailureIsOneObjectOnStdoutAndTheSameLineOnStderr()
+    {
+        await using var cli = await CliTestHost.WithSandboxAsync();
+        File.Delete(cli.ConfigPath);
+
+        var code = await cli.RunAsync("setup", "--non-interactive", "--json", "-o", cli.Url);
+
+        Assert.Equal(2, code);
+        using var json = JsonDocument.Parse(cli.Out);
+        var root = json.RootElement;
+        Assert.False(root.GetProperty("ok").GetBoolean());
+        Assert.Equal(2, root.GetProperty("exitCode").GetInt32());
+        Assert.Contains("--non-interactive needs --username", root.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Pass --username", root.GetProperty("fix").GetString(), StringComparison.Ordinal);
+        Assert.Contains("--non-interactive needs --username", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
     }
 
     [Fact]
