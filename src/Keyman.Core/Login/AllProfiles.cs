@@ -112,7 +112,7 @@ public sealed record AllProfilesResult(IReadOnlyList<WrittenProfile> Written, IR
                 "The reason for each is logged above; run with --debug for details, or ask DevOps to check the roles' trust policies.")
             : new KeymanException(ExitCodes.SomeProfilesRefused,
                 $"{Refused.Count} of {Refused.Count + Written.Count} profiles were not written: {names}",
-                "The other profiles were written. The reason for each is logged above; ask DevOps about those roles, or leave them out with --account/--role.");
+                "Use the profiles that were written; send the 'Not written' lines above (each names the role and why) to DevOps, or leave those roles out with --account/--role.");
     }
 }
 

@@ -245,6 +245,11 @@ public sealed class LoginCommandTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(problem, cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Okta password", cli.Error, StringComparison.Ordinal);
+        // The fix states the rule, not just "see --help".
+        var line = Assert.Single(cli.ErrorLines);
+        Assert.Contains("{account}, {account_id} and {role} ({role} is required)", line, StringComparison.Ordinal);
+        Assert.Contains("letters, digits and - _ .", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("--help", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -255,16 +260,25 @@ public sealed class LoginCommandTests
         var code = await cli.RunAsync(["--profile-template", "{account}-{role}"]);
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("--all-profiles", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+        var line = Assert.Single(cli.ErrorLines);
+        Assert.Contains("--all-profiles", line, StringComparison.Ordinal);
+        Assert.Contains("-n/--profile", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("--name", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>The multi-account app, where STS refuses the ReadOnly role (its trust policy leaves the SAML provider out).</summary>
+    private static async Task<CliTestHost> WithReadOnlyRefusedAsync()
+    {
+        var scenario = Keyman.Sandbox.Scenario.ScenarioDocument.LoadDefault();
+        scenario.FindRole("arn:aws:iam::111111111111:role/ReadOnly")!.TrustsSaml = false;
+        return (await CliTestHost.WithSandboxAsync(new Keyman.Sandbox.Hosting.SandboxOptions { Scenario = scenario }))
+            .WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
     }
 
     [Fact]
     public async Task ARoleStsRefusesIsListedWithItsReasonTheOthersAreWrittenAndTheExitCodeIs24()
     {
-        var scenario = Keyman.Sandbox.Scenario.ScenarioDocument.LoadDefault();
-        scenario.FindRole("arn:aws:iam::111111111111:role/ReadOnly")!.TrustsSaml = false;
-        await using var cli = (await CliTestHost.WithSandboxAsync(new Keyman.Sandbox.Hosting.SandboxOptions { Scenario = scenario }))
-            .WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+        await using var cli = await WithReadOnlyRefusedAsync();
 
         var code = await cli.RunAsync(["--all-profiles"], CliTestHost.Password + "\n");
 
@@ -277,6 +291,9 @@ public sealed class LoginCommandTests
             cli.Error, StringComparison.Ordinal);
         var error = Assert.Single(cli.ErrorLines);
         Assert.Contains("1 of 4 profiles were not written: sandbox-dev-ReadOnly", error, StringComparison.Ordinal);
+        Assert.Contains("Fix: Use the profiles that were written", error, StringComparison.Ordinal);
+        Assert.Contains("DevOps", error, StringComparison.Ordinal);
+        Assert.Contains("--account/--role", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -303,10 +320,7 @@ public sealed class LoginCommandTests
     [Fact]
     public async Task QuietAllProfilesStillShowsWhyEachProfileWasNotWritten()
     {
-        var scenario = Keyman.Sandbox.Scenario.ScenarioDocument.LoadDefault();
-        scenario.FindRole("arn:aws:iam::111111111111:role/ReadOnly")!.TrustsSaml = false;
-        await using var cli = (await CliTestHost.WithSandboxAsync(new Keyman.Sandbox.Hosting.SandboxOptions { Scenario = scenario }))
-            .WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+        await using var cli = await WithReadOnlyRefusedAsync();
 
         var code = await cli.RunAsync(["--all-profiles", "-q"], CliTestHost.Password + "\n");
 
