@@ -46,6 +46,20 @@ public sealed class LoginCommandTests
     }
 
     [Fact]
+    public async Task WithDebugLinesThePasswordPromptStartsItsOwnLine()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
+
+        var code = await cli.RunAsync(["-q", "-D"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        var prompt = $"Okta password for nomfa@example.com at {new Uri(cli.Url).Authority}: ";
+        var lines = cli.Error.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith(prompt, StringComparison.Ordinal));
+        Assert.All(lines.Where(l => l.Contains(prompt, StringComparison.Ordinal)), l => Assert.StartsWith(prompt, l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task QuietLoginStillShowsTheNumberToTap()
     {
         await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: jane@example.com", $"appid: {CliTestHost.DevApp}");
