@@ -41,7 +41,7 @@ public static class ExitCodes
     public const int StsRefused = 22;
     public const int CredentialsFile = 23;
 
-    /// <summary>--all-profiles wrote some profiles, and STS refused (or Okta gave no roles for) others.</summary>
+    /// <summary>--all-profiles wrote some profiles, and STS refused others (or an app the user named gave no roles).</summary>
     public const int SomeProfilesRefused = 24;
 
     // Bedrock / AWS profile

@@ -11,6 +11,9 @@ namespace Keyman.Cli;
 /// </summary>
 internal static class ParseErrors
 {
+    /// <summary>Between a validator's error and its own fix: such an error is shown as it is, not pointed at --help.</summary>
+    public const string FixMark = ". Fix: ";
+
     public static IEnumerable<string> Lines(ParseResult parse)
     {
         var command = parse.CommandResult;
@@ -25,13 +28,19 @@ internal static class ParseErrors
                 continue;
             }
 
+            if (error.Message.Contains(FixMark, StringComparison.Ordinal))
+            {
+                yield return error.Message;
+                continue;
+            }
+
             var text = WholeNumber(error) ?? error.Message.TrimEnd('.');
             if (token.Token is not null && Suggest(token.Token, command.Command) is { } suggestion)
             {
                 text += $" (did you mean '{suggestion}'?)";
             }
 
-            yield return $"{text}. Fix: {help}.";
+            yield return $"{text}{FixMark}{help}.";
         }
     }
 

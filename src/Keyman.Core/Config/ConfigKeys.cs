@@ -39,7 +39,7 @@ public static class ConfigKeys
         new("duo_factor", ConfigType.Text, c => c.DuoFactor, (c, v) => c with { DuoFactor = (string?)v })
         {
             Flags = ["--duo_factor", "-d", "--duo-factor"],
-            Description = "Preferred Duo factor (web, push, call, passcode); Duo is not supported yet",
+            Description = "Duo method to use: web (Duo's default, a push to the first device), push, call or passcode",
         },
         new("name", ConfigType.Text, c => c.Name, (c, v) => c with { Name = (string?)v })
         {

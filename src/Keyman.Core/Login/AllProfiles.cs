@@ -26,9 +26,13 @@ public sealed class AllProfilesPlan(ProfileNameTemplate template)
     private readonly List<(AwsRole Role, SamlAssertion Assertion)> _roles = [];
     private readonly Dictionary<string, string> _accountNames = new(StringComparer.Ordinal);
     private readonly List<RefusedProfile> _refused = [];
+    private readonly List<(string AppId, KeymanException Reason)> _skipped = [];
 
-    /// <summary>Apps that gave no roles: they are reported with the refused profiles.</summary>
+    /// <summary>Apps the user named (appid, accounts) that gave no roles: they are reported with the refused profiles.</summary>
     public IReadOnlyList<RefusedProfile> Refused => _refused;
+
+    /// <summary>Apps Okta showed (none named by the user) that gave no roles: logged, not counted as profiles not written.</summary>
+    public IReadOnlyList<(string AppId, KeymanException Reason)> Skipped => _skipped;
 
     public int RoleCount => _roles.Count;
 
@@ -49,11 +53,21 @@ public sealed class AllProfilesPlan(ProfileNameTemplate template)
         }
     }
 
-    /// <summary>An app whose page gave no usable assertion.</summary>
-    public void AddUnusableApp(string appId, KeymanException reason)
+    /// <summary>
+    /// An app whose page gave no usable assertion (no AWS role). One the user named (<paramref name="named"/>: from appid
+    /// or the config's accounts) is a profile not written; one Okta merely showed is skipped.
+    /// </summary>
+    public void AddUnusableApp(string appId, KeymanException reason, bool named)
     {
         ArgumentNullException.ThrowIfNull(reason);
-        _refused.Add(new RefusedProfile($"app {appId}", null, reason.Message, reason.ExitCode));
+        if (named)
+        {
+            _refused.Add(new RefusedProfile($"app {appId}", null, reason.Message, reason.ExitCode));
+        }
+        else
+        {
+            _skipped.Add((appId, reason));
+        }
     }
 
     /// <summary>Each role with its profile name, in the order the apps and their roles came.</summary>
@@ -98,7 +112,7 @@ public sealed record AllProfilesResult(IReadOnlyList<WrittenProfile> Written, IR
                 "The reason for each is logged above; run with --debug for details, or ask DevOps to check the roles' trust policies.")
             : new KeymanException(ExitCodes.SomeProfilesRefused,
                 $"{Refused.Count} of {Refused.Count + Written.Count} profiles were not written: {names}",
-                "The other profiles were written. The reason for each is logged above; ask DevOps about those roles, or leave them out with --account/--role.");
+                "Use the profiles that were written; send the 'Not written' lines above (each names the role and why) to DevOps, or leave those roles out with --account/--role.");
     }
 }
 
@@ -152,9 +166,15 @@ public sealed class AllProfiles(StsClient sts, ILog log)
             sections.Add(new(planned[i].Profile, values!));
         }
 
+        foreach (var (appId, reason) in plan.Skipped)
+        {
+            log.Warning($"App {appId} has no AWS roles; skipped ({reason.Message})");
+        }
+
         foreach (var r in refused)
         {
-            log.Warning($"Not written: {r}");
+            // The exit message points at these lines, so -q must not hide them.
+            log.MustShowWarning($"Not written: {r}");
         }
 
         if (sections.Count > 0 && credentialsPath is not null)

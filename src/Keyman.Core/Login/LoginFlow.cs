@@ -139,13 +139,13 @@ public sealed class LoginFlow(KeymanContext context) : IDisposable
             }
             catch (KeymanException e) when (e.ExitCode == ExitCodes.Saml && apps.Count > 1)
             {
-                plan.AddUnusableApp(app.AppId, e);
+                plan.AddUnusableApp(app.AppId, e, named: config.AppId is not null || config.Accounts is { Count: > 0 });
             }
         }
 
-        if (plan.RoleCount == 0 && noMatch is not null && plan.Refused.Count == 0)
+        if (plan.RoleCount == 0 && plan.Refused.Count == 0 && (noMatch ?? plan.Skipped.Select(s => s.Reason).FirstOrDefault()) is { } nothing)
         {
-            throw noMatch;
+            throw nothing;
         }
 
         var region = config.EffectiveRegion;

@@ -13,6 +13,9 @@ public sealed class ProfileNameTemplate
 {
     public const string Default = "{account}-{role}";
 
+    /// <summary>What a template may hold, as the fix of a template refused.</summary>
+    public const string Rule = "Build the template from the placeholders {account}, {account_id} and {role} ({role} is required), with only letters, digits and - _ . around them, e.g. --profile-template '" + Default + "'.";
+
     private static readonly string[] Placeholders = ["account", "account_id", "role"];
 
     private readonly List<(bool IsPlaceholder, string Text)> _parts;
@@ -32,8 +35,7 @@ public sealed class ProfileNameTemplate
         text ??= Default;
         if (Problem(text, out var parts) is { } problem)
         {
-            throw new KeymanException(ExitCodes.Usage, $"--profile-template '{text}' {problem}",
-                $"Use {{account}}, {{account_id}} and {{role}} with letters, digits and - _ . between them, e.g. --profile-template '{Default}'.");
+            throw new KeymanException(ExitCodes.Usage, $"--profile-template '{text}' {problem}", Rule);
         }
 
         return new ProfileNameTemplate(text, parts);

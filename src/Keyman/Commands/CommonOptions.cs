@@ -61,6 +61,10 @@ internal static class CommonOptions
     /// <summary>--region, with aws_okta_keyman's -re, wherever a region applies.</summary>
     public static Option<string> Region(string description) => new("--region", "-re") { Description = description };
 
-    /// <summary>--profile, with aws_okta_keyman's -n/--name, wherever an AWS profile name is meant.</summary>
+    /// <summary>
+    /// --profile, with aws_okta_keyman's -n/--name still accepted, wherever an AWS profile name is meant. Its help line
+    /// names no original spelling: these commands are Keyman's own (only the original's options, named by its spelling
+    /// first, carry that note).
+    /// </summary>
     public static Option<string> Profile(string description) => new("--profile", "-n", "--name") { Description = description };
 }

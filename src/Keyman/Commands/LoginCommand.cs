@@ -37,6 +37,7 @@ internal sealed class LoginCommand(RootCommand root, CliHost host) : LoginFlowCo
         using var flow = new LoginFlow(context);
         if (parse.GetValue(Options.AllProfiles))
         {
+            RefuseWithAllProfiles(Options.FromFlags(parse));
             await flow.RunAllProfilesAsync(config, ProfileNameTemplate.Parse(parse.GetValue(Options.ProfileTemplate)), cancellationToken);
             log.Info("All done! \U0001F44D");
             return ExitCodes.Success;
@@ -44,7 +45,7 @@ internal sealed class LoginCommand(RootCommand root, CliHost host) : LoginFlowCo
 
         if (parse.GetValue(Options.ProfileTemplate) is not null)
         {
-            throw new KeymanException(ExitCodes.Usage, "--profile-template names the profiles of --all-profiles", "Add --all-profiles, or name the one profile with -n/--name.");
+            throw new KeymanException(ExitCodes.Usage, "--profile-template names the profiles of --all-profiles", "Add --all-profiles, or name the one profile with -n/--profile.");
         }
 
         var result = await flow.RunAsync(config, cancellationToken);
@@ -81,6 +82,23 @@ internal sealed class LoginCommand(RootCommand root, CliHost host) : LoginFlowCo
         }
 
         return exitCode;
+    }
+
+    /// <summary>The flags --all-profiles cannot honour (it writes every role's own profile, and only that) are refused, not ignored.</summary>
+    private static void RefuseWithAllProfiles(KeymanConfig flags)
+    {
+        if (flags.Name is not null)
+        {
+            throw new KeymanException(ExitCodes.Usage, "--all-profiles names each role's profile itself; -n/--profile does not apply",
+                "Use --profile-template to name the profiles, e.g. --profile-template 'okta-{account}-{role}'.");
+        }
+
+        if (new[] { (flags.Screen == true, "--screen"), (flags.Console == true, "--console"), (flags.Reup == true, "--reup"), (flags.Command is not null, "--command") }
+            .FirstOrDefault(x => x.Item1).Item2 is { } conflict)
+        {
+            throw new KeymanException(ExitCodes.Usage, $"--all-profiles cannot be combined with {conflict}: it only writes each role's profile to the credentials file",
+                $"Drop {conflict}, or log in to one role without --all-profiles to use it.");
+        }
     }
 
     private static async Task PrintConsoleUrlAsync(KeymanContext context, LoginResult result, KeymanConfig config, bool open, CancellationToken cancellationToken)

@@ -88,7 +88,7 @@ internal sealed class LoginOptions
         {
             if (result.Tokens is [var token] && Keyman.Core.Login.ProfileNameTemplate.Problem(token.Value) is { } problem)
             {
-                result.AddError($"--profile-template '{token.Value}' {problem}");
+                result.AddError($"--profile-template '{token.Value}' {problem}{ParseErrors.FixMark}{Keyman.Core.Login.ProfileNameTemplate.Rule}");
             }
         });
         return option;

@@ -133,9 +133,10 @@ internal sealed class SectionedHelp(int maxWidth) : SynchronousCommandLineAction
     private static string Describe(Option option)
     {
         var description = option.Description ?? string.Empty;
-        if (option.Aliases.Append(option.Name).Where(CommonOptions.Unlisted.Contains).ToList() is { Count: > 0 } originals)
+        if (CommonOptions.Unlisted.Contains(option.Name) && option.Aliases.Append(option.Name).Where(CommonOptions.Unlisted.Contains).ToList() is { Count: > 0 } originals)
         {
-            // The original's spelling stays findable on the line of the one Keyman lists.
+            // The original's spelling stays findable on the line of the one Keyman lists; only on the original's own
+            // options (named by its spelling first), not on Keyman's commands that merely accept it (CommonOptions.Profile).
             description += $" (aws_okta_keyman: {string.Join(", ", originals)})";
         }
 

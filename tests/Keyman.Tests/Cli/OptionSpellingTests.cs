@@ -192,6 +192,37 @@ public sealed class OptionSpellingTests
     }
 
     [Theory]
+    [InlineData("setup")]
+    [InlineData("setup-profile")]
+    [InlineData("doctor")]
+    [InlineData("bedrock", "models")]
+    [InlineData("credential-process")]
+    public async Task CommandsTheOriginalNeverHadNameNoOriginalSpellingForTheirProfile(params string[] command)
+    {
+        await using var cli = await CliTestHost.OfflineAsync();
+
+        Assert.Equal(0, await cli.RunAsync([.. command, "--help"]));
+
+        Assert.Contains("-n, --profile <profile>", cli.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("(aws_okta_keyman: --name)", cli.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("env")]
+    [InlineData("exec")]
+    [InlineData("credential-process")]
+    public async Task CommandsTakingTheOriginalsLoginFlagsNameItsSpellingAndDuoIsNotCalledUnsupported(string command)
+    {
+        await using var cli = await CliTestHost.OfflineAsync();
+
+        Assert.Equal(0, await cli.RunAsync([command, "--help"]));
+
+        var line = Assert.Single(cli.Out.Split('\n'), l => l.Contains("--duo-factor", StringComparison.Ordinal));
+        Assert.EndsWith("(aws_okta_keyman: --duo_factor)", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("not supported", cli.Out, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData("bedrock", "models")]
     [InlineData("bedrock", "ask")]
     [InlineData("doctor")]

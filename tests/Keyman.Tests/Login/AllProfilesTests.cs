@@ -99,6 +99,8 @@ public sealed class AllProfilesTests : IDisposable
         Assert.Equal(ExitCodes.StsRefused, denied.ExitCode);
         Assert.Contains("AWS refused role", denied.Reason, StringComparison.Ordinal);
         Assert.Contains(("WARNING", $"Not written: acme-prod-ReadOnly ({RoleArns[1]}): {denied.Reason}"), log.Lines);
+        // The exit message sends the user to these lines: -q must not hide them.
+        Assert.Contains($"Not written: acme-prod-ReadOnly ({RoleArns[1]}): {denied.Reason}", log.MustShowWarnings);
 
         var failure = result.Failure()!;
         Assert.Equal(ExitCodes.SomeProfilesRefused, failure.ExitCode);
@@ -165,7 +167,7 @@ public sealed class AllProfilesTests : IDisposable
         plan.Add(first, first.Roles, new Dictionary<string, string>()); // one role: AWS's page shows no names
         var second = Assertion(RoleArns[0], RoleArns[1], RoleArns[4]);
         plan.Add(second, second.Roles, Aliases);
-        plan.AddUnusableApp("0oaEMPTY/272", new KeymanException(ExitCodes.Saml, "The SAML assertion holds no AWS role"));
+        plan.AddUnusableApp("0oaEMPTY/272", new KeymanException(ExitCodes.Saml, "The SAML assertion holds no AWS role"), named: true);
 
         var profiles = plan.NameProfiles();
         Assert.Equal(["acme-prod-Admin", "acme-prod-ReadOnly", $"{Account2}-Deployer"], profiles.Select(p => p.Profile));
@@ -176,6 +178,21 @@ public sealed class AllProfilesTests : IDisposable
         Assert.Null(app.RoleArn);
         Assert.Equal("app 0oaEMPTY/272: The SAML assertion holds no AWS role", app.ToString());
         Assert.Equal(ExitCodes.Saml, app.ExitCode);
+    }
+
+    [Fact]
+    public async Task An_app_Okta_showed_without_roles_is_skipped_with_a_line_and_not_counted_as_a_profile_not_written()
+    {
+        var plan = Plan(Assertion(RoleArns[..2]));
+        plan.AddUnusableApp("0oaEMPTY/272", new KeymanException(ExitCodes.Saml, "The SAML assertion holds no AWS role"), named: false);
+        var (runner, log) = Create(new FakeSts());
+
+        var result = await runner.RunAsync(plan, 3600, "us-east-1", CredentialsPath, CancellationToken.None);
+
+        Assert.Null(result.Failure());
+        Assert.Empty(result.Refused);
+        Assert.Equal(2, result.Written.Count);
+        Assert.Contains(("WARNING", "App 0oaEMPTY/272 has no AWS roles; skipped (The SAML assertion holds no AWS role)"), log.Lines);
     }
 
     /// <summary>STS answering AssumeRoleWithSAML per role (a key id derived from the role), counting calls at once.</summary>

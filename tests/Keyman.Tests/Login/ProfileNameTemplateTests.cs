@@ -56,6 +56,7 @@ public sealed class ProfileNameTemplateTests
         Assert.Equal(ExitCodes.Usage, ex.ExitCode);
         Assert.Contains(problem, ex.Message, StringComparison.Ordinal);
         Assert.Contains("--profile-template '{account}-{role}'", ex.Hint, StringComparison.Ordinal);
+        Assert.Contains("{role} is required", ex.Hint, StringComparison.Ordinal); // the fix states the rule
         Assert.Equal(ProfileNameTemplate.Problem(text), ex.Message[$"--profile-template '{text}' ".Length..]);
     }
 }

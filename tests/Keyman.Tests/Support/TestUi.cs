@@ -17,6 +17,18 @@ public sealed class RecordingLog : ILog
 
     public void Warning(string message) => Add("WARNING", message);
 
+    /// <summary>Warnings that show even under -q (<see cref="ILog.MustShowWarning"/>); also in <see cref="Lines"/>.</summary>
+    public List<string> MustShowWarnings { get; } = [];
+
+    public void MustShowWarning(string message)
+    {
+        Add("WARNING", message);
+        lock (Lines)
+        {
+            MustShowWarnings.Add(message);
+        }
+    }
+
     public void Error(string message) => Add("ERROR", message);
 
     // Code under test may log from several tasks at once (--all-profiles' STS calls).

@@ -46,6 +46,20 @@ public sealed class LoginCommandTests
     }
 
     [Fact]
+    public async Task WithDebugLinesThePasswordPromptStartsItsOwnLine()
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {CliTestHost.DevApp}");
+
+        var code = await cli.RunAsync(["-q", "-D"], CliTestHost.Password + "\n");
+
+        Assert.True(code == 0, cli.ToString());
+        var prompt = $"Okta password for nomfa@example.com at {new Uri(cli.Url).Authority}: ";
+        var lines = cli.Error.Split('\n');
+        Assert.Contains(lines, l => l.StartsWith(prompt, StringComparison.Ordinal));
+        Assert.All(lines.Where(l => l.Contains(prompt, StringComparison.Ordinal)), l => Assert.StartsWith(prompt, l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task QuietLoginStillShowsTheNumberToTap()
     {
         await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: jane@example.com", $"appid: {CliTestHost.DevApp}");
@@ -245,6 +259,11 @@ public sealed class LoginCommandTests
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains(problem, cli.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("Okta password", cli.Error, StringComparison.Ordinal);
+        // The fix states the rule, not just "see --help".
+        var line = Assert.Single(cli.ErrorLines);
+        Assert.Contains("{account}, {account_id} and {role} ({role} is required)", line, StringComparison.Ordinal);
+        Assert.Contains("letters, digits and - _ .", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("--help", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -255,16 +274,25 @@ public sealed class LoginCommandTests
         var code = await cli.RunAsync(["--profile-template", "{account}-{role}"]);
 
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("--all-profiles", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+        var line = Assert.Single(cli.ErrorLines);
+        Assert.Contains("--all-profiles", line, StringComparison.Ordinal);
+        Assert.Contains("-n/--profile", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("--name", line, StringComparison.Ordinal);
+    }
+
+    /// <summary>The multi-account app, where STS refuses the ReadOnly role (its trust policy leaves the SAML provider out).</summary>
+    private static async Task<CliTestHost> WithReadOnlyRefusedAsync()
+    {
+        var scenario = Keyman.Sandbox.Scenario.ScenarioDocument.LoadDefault();
+        scenario.FindRole("arn:aws:iam::111111111111:role/ReadOnly")!.TrustsSaml = false;
+        return (await CliTestHost.WithSandboxAsync(new Keyman.Sandbox.Hosting.SandboxOptions { Scenario = scenario }))
+            .WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
     }
 
     [Fact]
     public async Task ARoleStsRefusesIsListedWithItsReasonTheOthersAreWrittenAndTheExitCodeIs24()
     {
-        var scenario = Keyman.Sandbox.Scenario.ScenarioDocument.LoadDefault();
-        scenario.FindRole("arn:aws:iam::111111111111:role/ReadOnly")!.TrustsSaml = false;
-        await using var cli = (await CliTestHost.WithSandboxAsync(new Keyman.Sandbox.Hosting.SandboxOptions { Scenario = scenario }))
-            .WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+        await using var cli = await WithReadOnlyRefusedAsync();
 
         var code = await cli.RunAsync(["--all-profiles"], CliTestHost.Password + "\n");
 
@@ -277,25 +305,60 @@ public sealed class LoginCommandTests
             cli.Error, StringComparison.Ordinal);
         var error = Assert.Single(cli.ErrorLines);
         Assert.Contains("1 of 4 profiles were not written: sandbox-dev-ReadOnly", error, StringComparison.Ordinal);
+        Assert.Contains("Fix: Use the profiles that were written", error, StringComparison.Ordinal);
+        Assert.Contains("DevOps", error, StringComparison.Ordinal);
+        Assert.Contains("--account/--role", error, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task AllProfilesWithoutAnAppGoesThroughEveryAppOktaShowsAndReportsOneWithoutRoles()
+    public async Task AllProfilesWithoutAnAppGoesThroughEveryAppOktaShowsAndSkipsOneWithoutRoles()
     {
         await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com");
 
         var code = await cli.RunAsync(["--all-profiles"], CliTestHost.Password + "\n");
 
         // The roles of AWS Dev, Multi-Account and Role-First, each once, the Developer of the one-role app named by the
-        // alias another app's page showed; AWS Without Roles holds no role, so it counts as not written.
-        Assert.Equal(ExitCodes.SomeProfilesRefused, code);
+        // alias another app's page showed; AWS Without Roles holds no role: skipped with a line, not a failure.
+        Assert.True(code == 0, cli.ToString());
         foreach (var name in MultiAccountProfiles)
         {
             Assert.NotNull(cli.Profile(name));
         }
 
         Assert.Equal(4, File.ReadAllLines(cli.CredentialsPath).Count(l => l.StartsWith('[')));
-        Assert.Contains("(WARNING) Not written: app 0oa4noRoleAttrQr/272: ", cli.Error, StringComparison.Ordinal);
-        Assert.Contains("1 of 5 profiles were not written: app 0oa4noRoleAttrQr/272", Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+        Assert.Contains("(WARNING) App 0oa4noRoleAttrQr/272 has no AWS roles; skipped", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Not written", cli.Error, StringComparison.Ordinal);
+        Assert.Empty(cli.ErrorLines);
+    }
+
+    [Fact]
+    public async Task QuietAllProfilesStillShowsWhyEachProfileWasNotWritten()
+    {
+        await using var cli = await WithReadOnlyRefusedAsync();
+
+        var code = await cli.RunAsync(["--all-profiles", "-q"], CliTestHost.Password + "\n");
+
+        Assert.Equal(ExitCodes.SomeProfilesRefused, code);
+        Assert.Contains("(WARNING) Not written: sandbox-dev-ReadOnly (arn:aws:iam::111111111111:role/ReadOnly): AWS refused role", cli.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("(INFO)", cli.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--screen", "--screen")]
+    [InlineData("--console", "--console")]
+    [InlineData("--reup", "--reup")]
+    [InlineData("--command=true", "--command")]
+    [InlineData("--profile mine", "--profile-template")]
+    [InlineData("-n mine", "--profile-template")]
+    public async Task AllProfilesRefusesAFlagItCannotHonourBeforeAnyPasswordIsAsked(string flag, string named)
+    {
+        await using var cli = (await CliTestHost.WithSandboxAsync()).WithConfig("username: nomfa@example.com", $"appid: {MultiAccountApp}");
+
+        var code = await cli.RunAsync(["--all-profiles", .. flag.Split(' ')], CliTestHost.Password + "\n");
+
+        Assert.Equal(ExitCodes.Usage, code);
+        Assert.Contains(named, Assert.Single(cli.ErrorLines), StringComparison.Ordinal);
+        Assert.DoesNotContain("Okta password", cli.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(cli.CredentialsPath));
     }
 }
