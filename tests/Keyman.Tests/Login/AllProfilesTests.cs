@@ -138,7 +138,8 @@ public sealed class AllProfilesTests : IDisposable
     [InlineData(4)]
     public async Task STS_calls_run_at_once_but_never_more_than_the_bound(int bound)
     {
-        var sts = new FakeSts { Delay = TimeSpan.FromMilliseconds(300) };
+        // Each call waits (up to 5 s) until `bound` calls are in flight, so a loaded machine cannot make the bound look unmet.
+        var sts = new FakeSts { Delay = TimeSpan.FromMilliseconds(50), HoldUntilInFlight = bound };
         var (runner, _) = Create(sts, bound);
 
         var result = await runner.RunAsync(Plan(Assertion(RoleArns)), 3600, "us-east-1", null, CancellationToken.None);
@@ -205,6 +206,11 @@ public sealed class AllProfilesTests : IDisposable
 
         public TimeSpan Delay { get; init; }
 
+        /// <summary>Each call waits until this many calls were in flight at once (5 s at most) before it answers.</summary>
+        public int HoldUntilInFlight { get; init; }
+
+        private readonly TaskCompletionSource _heldEnough = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public List<(string RoleArn, string Assertion)> Calls { get; } = [];
 
         public int MaxConcurrent { get; private set; }
@@ -220,10 +226,15 @@ public sealed class AllProfilesTests : IDisposable
             {
                 Calls.Add((role, form["SAMLAssertion"]!));
                 MaxConcurrent = Math.Max(MaxConcurrent, ++_inFlight);
+                if (MaxConcurrent >= HoldUntilInFlight)
+                {
+                    _heldEnough.TrySetResult();
+                }
             }
 
             try
             {
+                await Task.WhenAny(_heldEnough.Task, Task.Delay(TimeSpan.FromSeconds(5), cancellationToken));
                 await Task.Delay(Delay, cancellationToken);
                 var (status, body) = Refuse.TryGetValue(role, out var code)
                     ? (code == "AccessDenied" ? HttpStatusCode.Forbidden : HttpStatusCode.BadRequest,
